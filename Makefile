@@ -1,0 +1,47 @@
+# guankao: `make run` sets everything up and serves the demo; `make test` runs the full suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup system-packages lint format benchmarks clean
+
+run: setup var/secret_key
+	$(BIN)/guankao demo
+	$(BIN)/guankao serve --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/pytest
+
+setup: system-packages $(VENV)/.installed
+
+system-packages:
+	@scripts/install-system-packages.sh
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==25.3
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+var/secret_key:
+	mkdir -p var
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	DJANGO_SETTINGS_MODULE=guankao.settings_test $(BIN)/guankao makemigrations --check --dry-run
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+benchmarks: setup
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,16 @@
+"""The ``guankao`` command: Django's manage.py under the project's own name."""
+
+import os
+import sys
+
+
+def main() -> None:
+    """Run a Django management command, e.g. ``guankao demo`` or ``guankao migrate``."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guankao.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

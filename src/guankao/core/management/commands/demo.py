@@ -1,0 +1,48 @@
+"""``guankao demo``: migrate and load both seed documents (idempotent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from guankao.core.exceptions import GuankaoError
+from guankao.divisions.datafile import load_division_file, load_service_areas
+from guankao.performance.datafile import load_performance_file
+
+SEEDS = Path(__file__).resolve().parents[3] / "seeds"
+
+
+class Command(BaseCommand):
+    help = (
+        "Migrate the database and load the demo data: the Keelung 112.7 division table and the "
+        "Hsinchu 社會處 108 performance report. Running it again changes nothing. "
+        "Example: guankao demo"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--seeds",
+            type=Path,
+            default=SEEDS,
+            help="folder with the data files (default: the seed documents shipped with guankao)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        seeds: Path = options["seeds"]
+        call_command("migrate", interactive=False, verbosity=0)
+        try:
+            with transaction.atomic():
+                load_service_areas(path=seeds / "service-areas.yaml", actor=None)
+                table = load_division_file(path=seeds / "keelung-division-112.7.yaml", actor=None)
+                report = load_performance_file(
+                    path=seeds / "hsinchu-social-performance-108.yaml", actor=None
+                )
+        except GuankaoError as error:
+            raise CommandError(str(error), returncode=2) from None
+        plan_count = report.department.plans.filter(year=report.year).count()
+        self.stdout.write(f"已載入：{table}，{table.tasks.count()} 項業務")
+        self.stdout.write(f"已載入：{report}，{plan_count} 項計畫")

@@ -1,0 +1,138 @@
+"""Jurisdictions (縣市), agencies (機關／主辦單位) and the append-only audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from guankao.tw import Phone
+
+
+class Jurisdiction(models.Model):
+    """A city or county (縣市), e.g. ``keelung`` 基隆市."""
+
+    slug = models.SlugField(_("代碼"), max_length=40, unique=True)
+    name = models.CharField(_("名稱"), max_length=40, unique=True)
+    area_code = models.CharField(
+        _("電話區碼"), max_length=4, default="02", help_text=_("本地電話未寫區碼時使用，例如 02。")
+    )
+
+    class Meta:
+        verbose_name = _("縣市")
+        verbose_name_plural = _("縣市")
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgencyKind(models.TextChoices):
+    CITY_DEPARTMENT = "city_department", _("縣市府局處")
+    CITY_UNIT = "city_unit", _("局處所屬科室")
+    CENTRAL_OFFICE = "central_office", _("中央機關地方單位")
+    OTHER = "other", _("其他")
+
+
+class AgencyQuerySet(models.QuerySet["Agency"]):
+    def in_jurisdiction(self, slug: str) -> AgencyQuerySet:
+        return self.filter(jurisdiction__slug=slug)
+
+
+class Agency(models.Model):
+    """A 主辦單位: a city department, one of its units, or a central agency's local office."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("縣市")
+    )
+    slug = models.SlugField(_("代碼"), max_length=60, unique=True)
+    name = models.CharField(_("名稱"), max_length=80)
+    label = models.CharField(
+        _("表列名稱"),
+        max_length=120,
+        help_text=_("分工表上寫的名稱，例如「觀銷處新聞科」。"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("上級機關"),
+    )
+    kind = models.CharField(
+        _("類別"), max_length=20, choices=AgencyKind.choices, default=AgencyKind.CITY_DEPARTMENT
+    )
+    phone = models.CharField(_("電話（原寫法）"), max_length=60, blank=True)
+    phone_e164 = models.CharField(_("電話（E.164）"), max_length=20, blank=True)
+    phone_extension = models.CharField(_("分機"), max_length=10, blank=True)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("機關")
+        verbose_name_plural = _("機關")
+        ordering = ["jurisdiction__slug", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "label"], name="agency_label_unique_in_jurisdiction"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="agency_not_its_own_parent"
+            ),
+            models.CheckConstraint(
+                condition=Q(phone="") | ~Q(phone_e164=""), name="agency_phone_normalised"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def parsed_phone(self) -> Phone | None:
+        """The phone as a value object, or None when the agency has none."""
+        if not self.phone:
+            return None
+        return Phone(as_written=self.phone, e164=self.phone_e164, extension=self.phone_extension)
+
+
+class AuditEntry(models.Model):
+    """One write made through a service: who, when, what, before → after. Never changed."""
+
+    created_at = models.DateTimeField(_("時間"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作者"),
+    )
+    actor_label = models.CharField(_("操作者說明"), max_length=120, blank=True)
+    action = models.CharField(_("動作"), max_length=60)
+    object_type = models.CharField(_("對象類型"), max_length=60)
+    object_id = models.CharField(_("對象編號"), max_length=40, blank=True)
+    object_repr = models.CharField(_("對象"), max_length=200, blank=True)
+    before = models.JSONField(_("變更前"), null=True, blank=True)
+    after = models.JSONField(_("變更後"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("稽核紀錄")
+        verbose_name_plural = _("稽核紀錄")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Append-only: an existing entry is never rewritten through the application.
+        if self.pk is not None:
+            raise PermissionError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit entries are append-only.")

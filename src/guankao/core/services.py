@@ -1,0 +1,140 @@
+"""Writes shared by every app: the audited update helper and the audit log itself."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models, transaction
+
+from guankao.core.models import Agency, AuditEntry, Jurisdiction
+from guankao.tw import parse_phone
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    actor_label: str = "",
+) -> AuditEntry:
+    """Append one entry to the audit log for a write to ``obj``."""
+    user = actor if isinstance(actor, AbstractBaseUser) else None
+    return AuditEntry.objects.create(
+        actor=user,
+        actor_label=actor_label or (str(user) if user else "system"),
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk or ""),
+        object_repr=str(obj)[:200],
+        before=before,
+        after=after,
+    )
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The named fields of ``obj`` as JSON-friendly values, for the audit log."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(obj, obj._meta.get_field(name).attname)
+        values[name] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+    return values
+
+
+@transaction.atomic
+def model_update(
+    *, instance: models.Model, data: dict[str, Any], actor: Actor, action: str = "update"
+) -> tuple[models.Model, bool]:
+    """Set the fields in ``data`` that differ, validate, save only those, and audit the change.
+
+    Returns the instance and whether anything changed.
+    """
+    changed = [name for name, value in data.items() if getattr(instance, name) != value]
+    if not changed:
+        return instance, False
+    before = snapshot(instance, changed)
+    for name in changed:
+        setattr(instance, name, data[name])
+    instance.full_clean()
+    instance.save(update_fields=changed)
+    audit_record(
+        actor=actor, action=action, obj=instance, before=before, after=snapshot(instance, changed)
+    )
+    return instance, True
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+@transaction.atomic
+def upsert(*, model: type[M], lookup: dict[str, Any], data: dict[str, Any], actor: Actor) -> M:
+    """Create the row that ``lookup`` names with ``data``, or update it to ``data``; audited.
+
+    Only what changed is saved, so loading the same data twice writes nothing.
+    """
+    instance = model._default_manager.filter(**lookup).first()
+    if instance is None:
+        instance = model(**lookup, **data)
+        instance.full_clean()
+        instance.save()
+        audit_record(actor=actor, action="create", obj=instance)
+        return instance
+    model_update(instance=instance, data=data, actor=actor)
+    return instance
+
+
+@transaction.atomic
+def delete_except(*, queryset: models.QuerySet[M], keep: set[int], actor: Actor) -> int:
+    """Delete the rows of ``queryset`` whose key is not in ``keep``, one audited delete each."""
+    deleted = 0
+    for instance in queryset.exclude(pk__in=keep):
+        audit_record(actor=actor, action="delete", obj=instance, before={"repr": str(instance)})
+        instance.delete()
+        deleted += 1
+    return deleted
+
+
+@transaction.atomic
+def jurisdiction_upsert(*, slug: str, name: str, area_code: str, actor: Actor) -> Jurisdiction:
+    """Create the jurisdiction or bring its name and area code up to date."""
+    return upsert(
+        model=Jurisdiction,
+        lookup={"slug": slug},
+        data={"name": name, "area_code": area_code},
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def agency_upsert(
+    *,
+    jurisdiction: Jurisdiction,
+    slug: str,
+    name: str,
+    label: str,
+    kind: str,
+    phone: str,
+    parent: Agency | None,
+    actor: Actor,
+) -> Agency:
+    """Create the agency or update it; the phone is normalised here, never by callers.
+
+    Raises ``ValueError`` when the phone cannot be read.
+    """
+    phone_fields = {"phone": phone, "phone_e164": "", "phone_extension": ""}
+    if phone:
+        parsed = parse_phone(phone, default_area_code=jurisdiction.area_code)
+        phone_fields.update(phone_e164=parsed.e164, phone_extension=parsed.extension)
+    data: dict[str, Any] = {
+        "jurisdiction": jurisdiction,
+        "name": name,
+        "label": label,
+        "kind": kind,
+        "parent": parent,
+        **phone_fields,
+    }
+    return upsert(model=Agency, lookup={"slug": slug}, data=data, actor=actor)

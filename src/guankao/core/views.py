@@ -1,0 +1,36 @@
+"""Public pages of the core app: the home page."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from guankao.core.models import Jurisdiction
+from guankao.divisions.models import DivisionTable
+from guankao.performance.models import PerformanceReport
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """What is loaded: jurisdictions with their division tables, departments with report years."""
+    tables = DivisionTable.objects.annotate(task_count=Count("tasks")).latest_first()
+    reports = (
+        PerformanceReport.objects.select_related("department")
+        .annotate(plan_count=Count("department__plans", distinct=True))
+        .order_by("department__label", "-year")
+    )
+    jurisdictions = Jurisdiction.objects.prefetch_related(
+        Prefetch("division_tables", queryset=tables, to_attr="tables"),
+    ).order_by("slug")
+    reports_by_jurisdiction: dict[int, list[PerformanceReport]] = {}
+    for report in reports:
+        reports_by_jurisdiction.setdefault(report.department.jurisdiction_id, []).append(report)
+    rows = [
+        {
+            "jurisdiction": jurisdiction,
+            "tables": jurisdiction.tables,  # type: ignore[attr-defined]
+            "reports": reports_by_jurisdiction.get(jurisdiction.pk, []),
+        }
+        for jurisdiction in jurisdictions
+    ]
+    return render(request, "core/home.html", {"rows": rows})

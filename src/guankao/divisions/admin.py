@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from guankao.divisions.models import DivisionTable, ServiceArea, Task
+
+
+@admin.register(ServiceArea)
+class ServiceAreaAdmin(admin.ModelAdmin[ServiceArea]):
+    list_display = ["name", "slug", "is_national", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug"]
+
+
+class TaskInline(admin.TabularInline[Task, DivisionTable]):
+    model = Task
+    extra = 0
+    fields = ["position", "agency", "number", "area", "text", "co_leads"]
+    autocomplete_fields = ["agency", "co_leads"]
+
+
+@admin.register(DivisionTable)
+class DivisionTableAdmin(admin.ModelAdmin[DivisionTable]):
+    list_display = ["title", "jurisdiction", "version"]
+    list_filter = ["jurisdiction"]
+    inlines = [TaskInline]
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin[Task]):
+    list_display = ["agency", "number", "area", "text", "table"]
+    list_filter = ["table", "area", "agency"]
+    search_fields = ["text", "agency__label"]
+    list_select_related = ["agency", "area", "table", "table__jurisdiction"]
+    autocomplete_fields = ["agency", "co_leads"]

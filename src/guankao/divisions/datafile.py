@@ -1,0 +1,221 @@
+"""Division tables kept as YAML data files (the seed tables): read, check, then load.
+
+The whole file is checked before anything is written, and the load is one transaction, so a
+broken file leaves the database as it was. Loading the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from guankao.core.exceptions import DataFileError
+from guankao.core.datafile import Record, check_unique, read_data_file
+from guankao.core.models import Agency, AgencyKind
+from guankao.core.services import Actor, agency_upsert, delete_except, jurisdiction_upsert
+from guankao.divisions.models import DivisionTable, ServiceArea, Task
+from guankao.divisions.services import (
+    division_table_upsert,
+    service_area_upsert,
+    task_upsert,
+)
+from guankao.tw import YearMonth, parse_phone, parse_roc_date
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    source: str  # where the row stands in the file, for error messages
+    number: int
+    numbered: bool
+    area: str
+    text: str
+    shared_with: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    slug: str
+    name: str
+    label: str
+    kind: str
+    phone: str
+    parent: str | None
+    tasks: tuple[TaskRow, ...]
+
+
+@dataclass(frozen=True)
+class DivisionFile:
+    jurisdiction_slug: str
+    jurisdiction_name: str
+    area_code: str
+    title: str
+    version: YearMonth
+    agencies: tuple[AgencyRow, ...]
+
+
+def parse_division_file(path: Path) -> DivisionFile:
+    """Read and check a division-table data file; raises ``DataFileError`` on the first problem."""
+    top = read_data_file(path)
+    jurisdiction = top.child("jurisdiction", "jurisdiction")
+    table = top.child("table", "table")
+    area_code = jurisdiction.text("area_code", required=False, default="02")
+    version_text = table.text("version")
+    try:
+        version = parse_roc_date(version_text)
+    except ValueError as error:
+        raise table.error("version", str(error)) from None
+    if not isinstance(version, YearMonth):
+        raise table.error("version", f"expected ROC year.month such as 112.7, got {version_text!r}")
+
+    records = [
+        Record(file=top.file, name=f"agencies[{i + 1}]", data=item)
+        for i, item in enumerate(top.items("agencies"))
+    ]
+    slugs = {record.text("slug") for record in records}
+    agencies = [_agency_row(record, area_code, slugs) for record in records]
+    check_unique(records, "slug", [a.slug for a in agencies])
+    check_unique(records, "label", [a.label for a in agencies])
+    known: set[str] = set()
+    for record, agency in zip(records, agencies, strict=True):
+        if agency.parent is not None and agency.parent not in known:
+            raise record.error("parent", f"unknown agency {agency.parent!r} (list parents first)")
+        known.add(agency.slug)
+    return DivisionFile(
+        jurisdiction_slug=jurisdiction.text("slug"),
+        jurisdiction_name=jurisdiction.text("name"),
+        area_code=area_code,
+        title=table.text("title"),
+        version=version,
+        agencies=tuple(agencies),
+    )
+
+
+def _agency_row(record: Record, area_code: str, slugs: set[str]) -> AgencyRow:
+    kind = record.text("kind", required=False, default=AgencyKind.CITY_DEPARTMENT)
+    if kind not in AgencyKind.values:
+        raise record.error("kind", f"unknown kind {kind!r}; one of {', '.join(AgencyKind.values)}")
+    phone = record.text("phone", required=False)
+    if phone:
+        try:
+            parse_phone(phone, default_area_code=area_code)
+        except ValueError as error:
+            raise record.error("phone", str(error)) from None
+    name = record.text("name")
+    task_records = [
+        Record(file=record.file, name=f"{record.name} ({name}) tasks[{i + 1}]", data=item)
+        for i, item in enumerate(record.items("tasks", required=False))
+    ]
+    tasks = [_task_row(r, slugs - {record.text("slug")}) for r in task_records]
+    check_unique(task_records, "number", [t.number for t in tasks])
+    return AgencyRow(
+        slug=record.text("slug"),
+        name=name,
+        label=record.text("label", required=False, default=name),
+        kind=kind,
+        phone=phone,
+        parent=record.text("parent", required=False) or None,
+        tasks=tuple(tasks),
+    )
+
+
+def _task_row(record: Record, other_agencies: set[str]) -> TaskRow:
+    shared_with = tuple(record.text_list("shared_with"))
+    for slug in shared_with:
+        if slug not in other_agencies:
+            raise record.error("shared_with", f"unknown agency {slug!r}")
+    return TaskRow(
+        source=record.name,
+        number=record.integer("number", minimum=1),
+        numbered=record.boolean("numbered", default=True),
+        area=record.text("area"),
+        text=record.text("text"),
+        shared_with=shared_with,
+    )
+
+
+def parse_service_areas(path: Path) -> list[Record]:
+    """Read the list of service areas (項目) and check that slugs and names are unique."""
+    top = read_data_file(path)
+    records = [
+        Record(file=top.file, name=f"areas[{i + 1}]", data=item)
+        for i, item in enumerate(top.items("areas"))
+    ]
+    check_unique(records, "slug", [r.text("slug") for r in records])
+    check_unique(records, "name", [r.text("name") for r in records])
+    for record in records:
+        record.boolean("national", default=False)
+    return records
+
+
+@transaction.atomic
+def load_service_areas(*, path: Path, actor: Actor) -> list[ServiceArea]:
+    """Create or update the service areas listed in ``path``, in their listed order."""
+    return [
+        service_area_upsert(
+            slug=r.text("slug"),
+            name=r.text("name"),
+            is_national=r.boolean("national", default=False),
+            position=i + 1,
+            actor=actor,
+        )
+        for i, r in enumerate(parse_service_areas(path))
+    ]
+
+
+@transaction.atomic
+def load_division_file(*, path: Path, actor: Actor) -> DivisionTable:
+    """Load a division-table data file; tasks the file no longer lists are removed."""
+    parsed = parse_division_file(path)
+    areas = {area.name: area for area in ServiceArea.objects.all()}
+    for agency_row in parsed.agencies:
+        for task_row in agency_row.tasks:
+            if task_row.area not in areas:
+                raise DataFileError(
+                    file=path.name,
+                    record=task_row.source,
+                    field="area",
+                    message=f"unknown service area {task_row.area!r}",
+                )
+
+    jurisdiction = jurisdiction_upsert(
+        slug=parsed.jurisdiction_slug,
+        name=parsed.jurisdiction_name,
+        area_code=parsed.area_code,
+        actor=actor,
+    )
+    agencies: dict[str, Agency] = {}
+    for row in parsed.agencies:
+        agencies[row.slug] = agency_upsert(
+            jurisdiction=jurisdiction,
+            slug=row.slug,
+            name=row.name,
+            label=row.label,
+            kind=row.kind,
+            phone=row.phone,
+            parent=agencies[row.parent] if row.parent else None,
+            actor=actor,
+        )
+    table = division_table_upsert(
+        jurisdiction=jurisdiction, version=parsed.version, title=parsed.title, actor=actor
+    )
+    kept: set[int] = set()
+    position = 0
+    for row in parsed.agencies:
+        for task_row in row.tasks:
+            position += 1
+            task = task_upsert(
+                table=table,
+                agency=agencies[row.slug],
+                number=task_row.number,
+                numbered=task_row.numbered,
+                area=areas[task_row.area],
+                text=task_row.text,
+                position=position,
+                co_leads=[agencies[slug] for slug in task_row.shared_with],
+                actor=actor,
+            )
+            kept.add(task.pk)
+    delete_except(queryset=Task.objects.filter(table=table), keep=kept, actor=actor)
+    return table

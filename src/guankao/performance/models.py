@@ -1,0 +1,278 @@
+"""Annual performance plans (施政計畫): indicators, measures, shortfall reviews and the report."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from guankao.core.models import Agency
+from guankao.tw import to_roc_year
+
+
+class ControlCode(models.IntegerChoices):
+    """管考方式代碼, as the report's footnote defines them."""
+
+    ENGINEERING = 1, _("工程列管")
+    FACILITIES = 2, _("基本設施列管")
+    PRIVATE_PARTICIPATION = 3, _("促進民間參與公共建設列管")
+    OTHER = 4, _("其他列管（請註明）")
+    SELF_MANAGED = 5, _("自行列管")
+
+
+class PlanQuerySet(models.QuerySet["Plan"]):
+    def of(self, department: Agency) -> PlanQuerySet:
+        return self.filter(department=department)
+
+    def for_roc_year(self, roc_year: int) -> PlanQuerySet:
+        return self.filter(year=roc_year + 1911)
+
+    def with_measures(self) -> PlanQuerySet:
+        return self.prefetch_related("indicators__measures__shortfall_review")
+
+
+class Plan(models.Model):
+    """A numbered 施政計畫 of a department for one year, with its budget and reported 執行率."""
+
+    department = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="plans", verbose_name=_("機關")
+    )
+    year = models.PositiveSmallIntegerField(_("年度（西元）"))
+    number = models.PositiveSmallIntegerField(_("編號"))
+    name = models.CharField(_("計畫名稱"), max_length=200)
+    budget_thousands = models.BigIntegerField(_("預算金額（千元）"))
+    control_code = models.PositiveSmallIntegerField(
+        _("管考代碼"), choices=ControlCode.choices, default=ControlCode.SELF_MANAGED
+    )
+    control_note = models.CharField(_("管考代碼註明"), max_length=200, blank=True)
+    reported_rate = models.DecimalField(
+        _("執行率（%，填報）"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("施政計畫")
+        verbose_name_plural = _("施政計畫")
+        ordering = ["department", "year", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "year", "number"], name="plan_number_unique_per_year"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="plan_number_positive"),
+            models.CheckConstraint(
+                condition=Q(budget_thousands__gte=0), name="plan_budget_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(control_code__gte=1, control_code__lte=5), name="plan_control_code_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=~Q(control_code=4) | ~Q(control_note=""),
+                name="plan_control_code_4_needs_note",
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_rate__isnull=True) | Q(reported_rate__gte=0),
+                name="plan_rate_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.roc_year}年 {self.number}. {self.name}"
+
+    @property
+    def roc_year(self) -> int:
+        return to_roc_year(self.year)
+
+    def clean(self) -> None:
+        if self.control_code == ControlCode.OTHER and not self.control_note:
+            raise ValidationError({"control_note": _("管考代碼 4（其他列管）須註明列管方式。")})
+
+
+class Indicator(models.Model):
+    """A numbered 衡量指標 of a plan, with the standard's and the achievement's text as written."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("施政計畫")
+    )
+    number = models.PositiveSmallIntegerField(_("編號"))
+    text = models.TextField(_("衡量指標"))
+    standard_text = models.TextField(_("衡量標準（原文）"))
+    achievement_text = models.TextField(_("執行績效（原文）"), blank=True)
+
+    class Meta:
+        verbose_name = _("衡量指標")
+        verbose_name_plural = _("衡量指標")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="indicator_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="indicator_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.number}-{self.number}. {self.text}"
+
+
+class MeasureKind(models.TextChoices):
+    NUMERIC = "numeric", _("數量")
+    MILESTONE = "milestone", _("里程碑")
+
+
+class Measure(models.Model):
+    """What one indicator promises and achieved: a number with a unit, or a dated milestone."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="measures", verbose_name=_("衡量指標")
+    )
+    position = models.PositiveSmallIntegerField(_("順序"))
+    label = models.CharField(_("說明"), max_length=200)
+    kind = models.CharField(
+        _("類型"), max_length=10, choices=MeasureKind.choices, default=MeasureKind.NUMERIC
+    )
+    target = models.DecimalField(
+        _("目標值"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    actual = models.DecimalField(
+        _("實際值"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    unit = models.CharField(_("單位"), max_length=10, blank=True)
+    actual_unit = models.CharField(
+        _("實際值單位"), max_length=10, blank=True, help_text=_("僅在與目標單位不同時填寫。")
+    )
+    due = models.DateField(_("預定完成日"), null=True, blank=True)
+    done = models.DateField(_("實際完成日"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("衡量標準")
+        verbose_name_plural = _("衡量標準")
+        ordering = ["indicator", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "position"], name="measure_position_unique"),
+            models.CheckConstraint(
+                condition=Q(target__isnull=True) | Q(target__gt=0), name="measure_target_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(actual__isnull=True) | Q(actual__gte=0),
+                name="measure_actual_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="milestone", due__isnull=False)
+                | Q(kind="numeric", target__isnull=False),
+                name="measure_kind_has_its_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def target_value(self) -> int | Decimal | None:
+        return _plain(self.target)
+
+    @property
+    def actual_value(self) -> int | Decimal | None:
+        return _plain(self.actual)
+
+    def clean(self) -> None:
+        if self.kind == MeasureKind.NUMERIC and (self.target is None or not self.unit):
+            raise ValidationError(_("數量型衡量標準須有目標值與單位。"))
+        if self.kind == MeasureKind.MILESTONE and self.due is None:
+            raise ValidationError({"due": _("里程碑須有預定完成日。")})
+
+
+def _plain(value: Decimal | None) -> int | Decimal | None:
+    """Counts are whole numbers; show them without the decimal places the column keeps."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
+class ShortfallReview(models.Model):
+    """未達原定標準之檢討: why a measure fell short and what will be done."""
+
+    measure = models.OneToOneField(
+        Measure, on_delete=models.CASCADE, related_name="shortfall_review", verbose_name=_("衡量標準")
+    )
+    reason = models.TextField(_("未達成原因分析"), blank=True)
+    improvement = models.TextField(_("改進措施"), blank=True)
+
+    class Meta:
+        verbose_name = _("未達原定標準之檢討")
+        verbose_name_plural = _("未達原定標準之檢討")
+
+    def __str__(self) -> str:
+        return str(self.measure)
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    FINAL = "final", _("定稿")
+    PUBLISHED = "published", _("已公開")
+
+
+class PerformanceReportQuerySet(models.QuerySet["PerformanceReport"]):
+    def published(self) -> PerformanceReportQuerySet:
+        return self.filter(status=ReportStatus.PUBLISHED)
+
+
+class PerformanceReport(models.Model):
+    """A department's annual 施政績效報告: 前言, key achievements and its status."""
+
+    department = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="performance_reports", verbose_name=_("機關")
+    )
+    year = models.PositiveSmallIntegerField(_("年度（西元）"))
+    title = models.CharField(_("標題"), max_length=200)
+    preface = models.TextField(_("前言"))
+    code_footnote = models.TextField(_("管考方式代碼說明"), blank=True)
+    self_managed_text = models.TextField(
+        _("自行列管績效（原文）"), blank=True, help_text=_("原報告的文字；報告產生時由資料重新產生。")
+    )
+    status = models.CharField(
+        _("狀態"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+
+    objects = PerformanceReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("施政績效報告")
+        verbose_name_plural = _("施政績效報告")
+        ordering = ["department", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "year"], name="report_unique_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def roc_year(self) -> int:
+        return to_roc_year(self.year)
+
+
+class KeyAchievement(models.Model):
+    """One numbered item of 年度重要施政具體事蹟 (伍)."""
+
+    report = models.ForeignKey(
+        PerformanceReport,
+        on_delete=models.CASCADE,
+        related_name="achievements",
+        verbose_name=_("施政績效報告"),
+    )
+    number = models.PositiveSmallIntegerField(_("編號"))
+    title = models.CharField(_("標題"), max_length=200)
+    body = models.TextField(_("內容"))
+
+    class Meta:
+        verbose_name = _("重要施政具體事蹟")
+        verbose_name_plural = _("重要施政具體事蹟")
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="achievement_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="achievement_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"

@@ -1,0 +1,30 @@
+"""Taiwan government-document conventions: ROC dates, official number formats, counted
+quantities in report text, search folding and phone numbers.
+
+Pure Python with no Django and no I/O; only :mod:`opencc` is needed (for search folding).
+"""
+
+from .dates import YearMonth, format_roc_date, from_roc_year, parse_roc_date, to_roc_year
+from .numbers import format_count, format_percent, format_thousands, parse_count
+from .phones import Phone, parse_phone
+from .quantities import UNITS, Quantity, extract_quantities
+from .search import fold_for_search, to_traditional
+
+__all__ = [
+    "UNITS",
+    "Phone",
+    "Quantity",
+    "YearMonth",
+    "extract_quantities",
+    "fold_for_search",
+    "format_count",
+    "format_percent",
+    "format_roc_date",
+    "format_thousands",
+    "from_roc_year",
+    "parse_count",
+    "parse_phone",
+    "parse_roc_date",
+    "to_roc_year",
+    "to_traditional",
+]
