@@ -1,12 +1,33 @@
-"""Shared fixtures: the test database holds both seed documents, loaded once per session."""
+"""Shared fixtures: the test database holds both seed documents, loaded once per session.
+
+Tests that need a real server (Playwright) use ``live_demo``: pytest-django runs those
+transactional tests after all others and empties the database after each one, so the fixture
+loads the demo data again itself.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by the live
+# server fixtures are still synchronous and safe there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -15,3 +36,32 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
     with django_db_blocker.unblock():
         call_command("demo", verbosity=0)
     yield
+
+
+@pytest.fixture
+def live_demo(transactional_db: None, live_server: Any) -> Any:
+    """A live server with the demo data loaded; returns pytest-django's ``live_server``."""
+    call_command("demo", verbosity=0)
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (no browser download needed)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone_page(browser: Any) -> Iterator[Any]:
+    """A fresh page with a 360-px wide phone viewport."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
+    page = context.new_page()
+    yield page
+    context.close()

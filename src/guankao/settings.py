@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "guankao.core",
     "guankao.divisions",
     "guankao.performance",
+    "guankao.documents",
+    "guankao.directory",
+    "guankao.imports",
+    "guankao.api",
 ]
 
 MIDDLEWARE = [
@@ -148,3 +152,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"

@@ -9,5 +9,11 @@ admin.site.index_title = "資料維護"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("api/", include("guankao.api.urls")),
+    path("hsds/", include("guankao.directory.hsds_urls")),
+    path("directory/", include("guankao.directory.urls")),
+    path("performance/", include("guankao.performance.urls")),
+    path("imports/", include("guankao.imports.urls")),
     path("", include("guankao.core.urls")),
 ]

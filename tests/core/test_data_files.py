@@ -70,7 +70,12 @@ def _bad_phone(data: dict[str, Any]) -> None:
 # Each broken file also carries a valid change (a task's text), which must not be written either.
 DIVISION_CASES = [
     (_drop_phone_agency_slug, "agencies[3]", "slug", "missing"),
-    (_unknown_shared_agency, "(社會處) tasks[9]", "shared_with", "unknown agency 'keelung-nowhere'"),
+    (
+        _unknown_shared_agency,
+        "(社會處) tasks[9]",
+        "shared_with",
+        "unknown agency 'keelung-nowhere'",
+    ),
     (_duplicate_task_number, "(衛生局) tasks[2]", "number", "duplicate number 1"),
     (_unknown_area, "(民政處) tasks[5]", "area", "unknown service area '不存在的項目'"),
     (_bad_phone, "agencies[5]", "phone", ""),
@@ -81,7 +86,11 @@ DIVISION_CASES = [
 def test_broken_division_file_is_refused(
     tmp_path: Path, change: Callable[[dict[str, Any]], None], record: str, field: str, message: str
 ) -> None:
-    path = broken_copy(tmp_path, KEELUNG, lambda d: (_rename_first_task_text(d), change(d)))
+    def rename_and_break(data: dict[str, Any]) -> None:
+        _rename_first_task_text(data)
+        change(data)
+
+    path = broken_copy(tmp_path, KEELUNG, rename_and_break)
     before = snapshot()
     with pytest.raises(DataFileError) as caught:
         load_division_file(path=path, actor=None)

@@ -57,8 +57,20 @@ def test_home_page_query_count_does_not_grow_with_data(
 
 def test_admin_lists_every_domain_model(admin_client: Client) -> None:
     page = admin_client.get("/admin/").content.decode()
-    for name in ["縣市", "機關", "分工表", "業務內容", "服務項目", "施政計畫", "衡量指標",
-                 "衡量標準", "未達原定標準之檢討", "施政績效報告", "重要施政具體事蹟", "稽核紀錄"]:
+    for name in [
+        "縣市",
+        "機關",
+        "分工表",
+        "業務內容",
+        "服務項目",
+        "施政計畫",
+        "衡量指標",
+        "衡量標準",
+        "未達原定標準之檢討",
+        "施政績效報告",
+        "重要施政具體事蹟",
+        "稽核紀錄",
+    ]:
         assert f">{name}<" in page, name
     assert admin_client.get("/admin/divisions/task/").status_code == 200
     assert admin_client.get("/admin/performance/plan/").status_code == 200

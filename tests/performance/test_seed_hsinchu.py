@@ -104,9 +104,9 @@ def test_every_indicator_of_the_checked_plans_is_covered() -> None:
 
 
 def test_parent_child_centre_timeline_is_milestones() -> None:
-    milestones = Measure.objects.filter(
-        indicator__plan=plans()[9], kind="milestone"
-    ).order_by("position")
+    milestones = Measure.objects.filter(indicator__plan=plans()[9], kind="milestone").order_by(
+        "position"
+    )
     assert [(m.due, m.done) for m in milestones] == [
         (datetime.date(2015, 4, 30), datetime.date(2015, 4, 30)),
         (datetime.date(2018, 8, 31), datetime.date(2018, 8, 31)),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import models, transaction
 
 from guankao.core.models import Agency, AuditEntry, Jurisdiction
 from guankao.tw import parse_phone
 
+# Who makes a write: a signed-in user, or None for the system (data files, scheduled jobs).
 Actor = AbstractBaseUser | AnonymousUser | None
 
 
@@ -23,7 +24,7 @@ def audit_record(
     actor_label: str = "",
 ) -> AuditEntry:
     """Append one entry to the audit log for a write to ``obj``."""
-    user = actor if isinstance(actor, AbstractBaseUser) else None
+    user = actor if isinstance(actor, User) else None
     return AuditEntry.objects.create(
         actor=user,
         actor_label=actor_label or (str(user) if user else "system"),
@@ -40,8 +41,11 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     """The named fields of ``obj`` as JSON-friendly values, for the audit log."""
     values: dict[str, Any] = {}
     for name in fields:
-        value = getattr(obj, obj._meta.get_field(name).attname)
-        values[name] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+        field = obj._meta.get_field(name)
+        value = getattr(obj, getattr(field, "attname", name))
+        values[name] = (
+            value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+        )
     return values
 
 

@@ -28,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "jurisdiction": jurisdiction,
-            "tables": jurisdiction.tables,  # type: ignore[attr-defined]
+            "tables": jurisdiction.tables,
             "reports": reports_by_jurisdiction.get(jurisdiction.pk, []),
         }
         for jurisdiction in jurisdictions

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from guankao.core.exceptions import DataFileError
 from guankao.core.datafile import Record, check_unique, read_data_file
+from guankao.core.exceptions import DataFileError
 from guankao.core.models import Agency, AgencyKind
 from guankao.core.services import Actor, agency_upsert, delete_except, jurisdiction_upsert
 from guankao.divisions.models import DivisionTable, ServiceArea, Task

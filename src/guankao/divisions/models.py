@@ -42,7 +42,10 @@ class DivisionTable(models.Model):
     """One version of a jurisdiction's 分工表, named by ROC year.month (``112.7``)."""
 
     jurisdiction = models.ForeignKey(
-        Jurisdiction, on_delete=models.PROTECT, related_name="division_tables", verbose_name=_("縣市")
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        related_name="division_tables",
+        verbose_name=_("縣市"),
     )
     title = models.CharField(_("標題"), max_length=120)
     effective_month = models.DateField(

@@ -222,7 +222,9 @@ def parse_performance_file(path: Path) -> PerformanceFile:
         status=status,
         achievements=tuple(achievements),
         plans=tuple(plans),
-        shortfalls=tuple(_shortfall_row(r, by_number) for r in _records(top, "shortfalls", "shortfall")),
+        shortfalls=tuple(
+            _shortfall_row(r, by_number) for r in _records(top, "shortfalls", "shortfall")
+        ),
     )
 
 

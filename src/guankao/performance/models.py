@@ -67,7 +67,8 @@ class Plan(models.Model):
                 condition=Q(budget_thousands__gte=0), name="plan_budget_not_negative"
             ),
             models.CheckConstraint(
-                condition=Q(control_code__gte=1, control_code__lte=5), name="plan_control_code_1_to_5"
+                condition=Q(control_code__gte=1, control_code__lte=5),
+                name="plan_control_code_1_to_5",
             ),
             models.CheckConstraint(
                 condition=~Q(control_code=4) | ~Q(control_note=""),
@@ -149,7 +150,9 @@ class Measure(models.Model):
         verbose_name_plural = _("衡量標準")
         ordering = ["indicator", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "position"], name="measure_position_unique"),
+            models.UniqueConstraint(
+                fields=["indicator", "position"], name="measure_position_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(target__isnull=True) | Q(target__gt=0), name="measure_target_positive"
             ),
@@ -193,7 +196,10 @@ class ShortfallReview(models.Model):
     """未達原定標準之檢討: why a measure fell short and what will be done."""
 
     measure = models.OneToOneField(
-        Measure, on_delete=models.CASCADE, related_name="shortfall_review", verbose_name=_("衡量標準")
+        Measure,
+        on_delete=models.CASCADE,
+        related_name="shortfall_review",
+        verbose_name=_("衡量標準"),
     )
     reason = models.TextField(_("未達成原因分析"), blank=True)
     improvement = models.TextField(_("改進措施"), blank=True)
@@ -228,7 +234,9 @@ class PerformanceReport(models.Model):
     preface = models.TextField(_("前言"))
     code_footnote = models.TextField(_("管考方式代碼說明"), blank=True)
     self_managed_text = models.TextField(
-        _("自行列管績效（原文）"), blank=True, help_text=_("原報告的文字；報告產生時由資料重新產生。")
+        _("自行列管績效（原文）"),
+        blank=True,
+        help_text=_("原報告的文字；報告產生時由資料重新產生。"),
     )
     status = models.CharField(
         _("狀態"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT

@@ -25,7 +25,8 @@ _AREAS: dict[str, frozenset[int]] = {
     "08": frozenset({7}),
 }
 _EXTENSION = re.compile(r"\s*(?:#|＃|分機|轉|ext\.?|x)\s*([0-9]{1,8})\s*$", re.IGNORECASE)
-_BODY = re.compile(r"\+?[0-9\s().\-]+")
+# Digits and separators, with at most one parenthesised group: "(02)", "+886 (0)2".
+_BODY = re.compile(r"\+?[0-9\s.\-]*(?:\([0-9\s]+\)[0-9\s.\-]*)?")
 _INTERNATIONAL = re.compile(r"^\+886\s*(?:\(0\))?")
 
 
@@ -113,7 +114,7 @@ def parse_phone(text: str, default_area_code: str = "02") -> Phone:
     if (ext := _EXTENSION.search(body)) is not None:
         extension, body = ext[1], body[: ext.start()]
     body = body.strip()
-    if not _BODY.fullmatch(body) or body.count("(") != body.count(")"):
+    if not _BODY.fullmatch(body):
         raise ValueError(f"not a Taiwan phone number: {text!r}")
     if body.startswith("+"):
         if (intl := _INTERNATIONAL.match(body)) is None:
