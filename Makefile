@@ -7,9 +7,10 @@ PORT ?= 8000
 
 .PHONY: run test setup system-packages lint format benchmarks clean
 
+# The local server speaks plain HTTP, so its cookies must not be marked Secure.
 run: setup var/secret_key
 	$(BIN)/guankao demo
-	$(BIN)/guankao serve --host $(HOST) --port $(PORT)
+	SECURE_COOKIES=false $(BIN)/guankao serve --host $(HOST) --port $(PORT)
 
 test: setup
 	$(BIN)/pytest
