@@ -39,9 +39,21 @@ def machine() -> str:
     )
 
 
+def previous_sections() -> dict[str, str]:
+    """Sections already in docs/benchmarks.md, so that running one benchmark keeps the others."""
+    if not OUTPUT.exists():
+        return {}
+    sections: dict[str, str] = {}
+    for chunk in OUTPUT.read_text(encoding="utf-8").split("<!-- ")[1:]:
+        key = chunk.split(" -->", 1)[0]
+        sections[key] = "<!-- " + chunk.strip()
+    return sections
+
+
 def load(path: Path) -> str:
     spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     section: str = module.run()
@@ -54,10 +66,10 @@ def main(names: list[str]) -> None:
     paths = sorted(HERE.glob("bench_*.py"))
     if names:
         paths = [p for p in paths if p.stem.removeprefix("bench_") in names]
-    sections = []
+    sections = previous_sections()
     for path in paths:
         print(f"running {path.name} …", file=sys.stderr)
-        sections.append(load(path))
+        sections[path.stem] = f"<!-- {path.stem} -->\n" + load(path)
     today = datetime.datetime.now(datetime.UTC).date()
     header = (
         "# Benchmarks\n\n"
@@ -65,7 +77,8 @@ def main(names: list[str]) -> None:
         "Regenerate with `make benchmarks` (or `.venv/bin/python benchmarks/run.py NAME…`).\n"
         "Figures are wall-clock times on a shared machine: compare orders of magnitude, not digits.\n"
     )
-    OUTPUT.write_text(header + "\n" + "\n\n".join(sections) + "\n", encoding="utf-8")
+    body = "\n\n".join(sections[key] for key in sorted(sections))
+    OUTPUT.write_text(header + "\n" + body + "\n", encoding="utf-8")
     print(f"wrote {OUTPUT}", file=sys.stderr)
 
 
