@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 from importlib.resources import files
 
 from guankao.tw import extract_quantities, fold_for_search
@@ -31,8 +32,7 @@ def _mixed_text(size: int) -> str:
     return text
 
 
-def _time(func: object, runs: int) -> list[float]:
-    assert callable(func)
+def _time(func: Callable[[], object], runs: int) -> list[float]:
     timings: list[float] = []
     for _ in range(runs):
         started = time.perf_counter()

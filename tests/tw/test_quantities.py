@@ -194,7 +194,9 @@ def test_seed_report_figures(join: str) -> None:
     # The PDF breaks table cells over lines; a reader simply runs the lines together.
     text = section_2(raw.replace("\n", "") if join == "remove_newlines" else raw)
     found = Counter(pairs(text))
-    expected = Counter(fig for figures in SECTION_2_FIGURES.values() for fig in figures)
+    expected: Counter[tuple[int | Decimal, str]] = Counter(
+        fig for figures in SECTION_2_FIGURES.values() for fig in figures
+    )
     assert len(SECTION_2_FIGURES) == 14
     missing = expected - found
     assert not missing, f"figures not extracted: {sorted(missing.elements())}"

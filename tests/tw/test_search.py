@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from guankao.tw import fold_for_search, to_traditional
-from guankao.tw import search
+from guankao.tw import fold_for_search, search, to_traditional
 
 
 def test_traditional_and_simplified_fold_together() -> None:
@@ -51,6 +52,15 @@ def test_southeast_asian_scripts_survive(text: str) -> None:
 
 def test_mixed_text() -> None:
     assert fold_for_search("歸化測試 Chồng ทำ") == "归化测试 chong ทำ"
+    # Full-width punctuation right after ำ is normalised without touching the Thai.
+    assert fold_for_search("น้ำ（ทำ），ทำ") == "น้ำ(ทำ),ทำ"
+
+
+@given(text=st.text(alphabet=st.characters(exclude_categories=["Cs"])))
+def test_partial_nfkc_matches_nfkc(text: str) -> None:
+    # Outside the protected scripts, the fast path must agree with plain NFKC.
+    text = "".join(ch for ch in text if not search._PROTECTED_CHAR.match(ch))
+    assert search._nfkc_outside_protected(text) == unicodedata.normalize("NFKC", text)
 
 
 def test_awkward_characters_do_not_break_opencc() -> None:

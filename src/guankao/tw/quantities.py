@@ -24,7 +24,11 @@ _INFIXES = ("受益",)
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
-    """A figure with its unit; ``start``/``end`` are offsets of the span in the input text."""
+    """A figure with its unit, found at ``input[start:end]``.
+
+    ``text`` is that span as written (``"1萬 3,850人次"``); it is left out of equality so that
+    a Quantity can be compared without repeating the source text.
+    """
 
     value: int | Decimal
     unit: str
