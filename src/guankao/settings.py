@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "guankao.documents",
     "guankao.directory",
     "guankao.imports",
+    "guankao.cycles",
     "guankao.api",
 ]
 

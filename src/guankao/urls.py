@@ -15,5 +15,6 @@ urlpatterns = [
     path("directory/", include("guankao.directory.urls")),
     path("performance/", include("guankao.performance.urls")),
     path("imports/", include("guankao.imports.urls")),
+    path("cycles/", include("guankao.cycles.urls")),
     path("", include("guankao.core.urls")),
 ]
