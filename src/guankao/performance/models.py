@@ -51,6 +51,12 @@ class Plan(models.Model):
     reported_rate = models.DecimalField(
         _("執行率（%，填報）"), max_digits=6, decimal_places=2, null=True, blank=True
     )
+    executed_thousands = models.BigIntegerField(
+        _("執行數（千元）"),
+        null=True,
+        blank=True,
+        help_text=_("預算實際執行金額；以預算執行率計算執行率時使用，可超過預算。"),
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -78,6 +84,10 @@ class Plan(models.Model):
                 condition=Q(reported_rate__isnull=True) | Q(reported_rate__gte=0),
                 name="plan_rate_not_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(executed_thousands__isnull=True) | Q(executed_thousands__gte=0),
+                name="plan_executed_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -88,8 +98,19 @@ class Plan(models.Model):
         return to_roc_year(self.year)
 
     def clean(self) -> None:
+        # Translated messages for the rules the database constraints also enforce, so that a
+        # form shows a sentence rather than the name of a violated constraint.
+        errors: dict[str, str] = {}
         if self.control_code == ControlCode.OTHER and not self.control_note:
-            raise ValidationError({"control_note": _("管考代碼 4（其他列管）須註明列管方式。")})
+            errors["control_note"] = _("管考代碼 4（其他列管）須註明列管方式。")
+        if self.budget_thousands is not None and self.budget_thousands < 0:
+            errors["budget_thousands"] = _("預算金額不可為負數。")
+        if self.executed_thousands is not None and self.executed_thousands < 0:
+            errors["executed_thousands"] = _("執行數不可為負數。")
+        if self.reported_rate is not None and self.reported_rate < 0:
+            errors["reported_rate"] = _("執行率不可為負數。")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Indicator(models.Model):
@@ -179,10 +200,21 @@ class Measure(models.Model):
         return _plain(self.actual)
 
     def clean(self) -> None:
-        if self.kind == MeasureKind.NUMERIC and (self.target is None or not self.unit):
-            raise ValidationError(_("數量型衡量標準須有目標值與單位。"))
+        errors: dict[str, str] = {}
+        if self.kind == MeasureKind.NUMERIC:
+            if self.target is None:
+                errors["target"] = _("數量型衡量標準須有目標值。")
+            elif self.target <= 0:
+                # Achievement is actual ÷ target: a target of 0 has no meaning.
+                errors["target"] = _("目標值須大於 0。")
+            if not self.unit:
+                errors["unit"] = _("數量型衡量標準須有單位。")
+        if self.actual is not None and self.actual < 0:
+            errors["actual"] = _("實際值不可為負數。")
         if self.kind == MeasureKind.MILESTONE and self.due is None:
-            raise ValidationError({"due": _("里程碑須有預定完成日。")})
+            errors["due"] = _("里程碑須有預定完成日。")
+        if errors:
+            raise ValidationError(errors)
 
 
 def _plain(value: Decimal | None) -> int | Decimal | None:
@@ -222,6 +254,19 @@ class PerformanceReportQuerySet(models.QuerySet["PerformanceReport"]):
     def published(self) -> PerformanceReportQuerySet:
         return self.filter(status=ReportStatus.PUBLISHED)
 
+    def of(self, department: Agency) -> PerformanceReportQuerySet:
+        return self.filter(department=department)
+
+    def for_roc_year(self, roc_year: int) -> PerformanceReportQuerySet:
+        return self.filter(year=roc_year + 1911)
+
+
+class PublishedReportManager(models.Manager["PerformanceReport"]):
+    """Only published reports: public pages read through this, so they cannot show a draft."""
+
+    def get_queryset(self) -> PerformanceReportQuerySet:
+        return PerformanceReportQuerySet(self.model, using=self._db).published()
+
 
 class PerformanceReport(models.Model):
     """A department's annual 施政績效報告: 前言, key achievements and its status."""
@@ -243,6 +288,7 @@ class PerformanceReport(models.Model):
     )
 
     objects = PerformanceReportQuerySet.as_manager()
+    public_objects = PublishedReportManager()
 
     class Meta:
         verbose_name = _("施政績效報告")
@@ -284,3 +330,42 @@ class KeyAchievement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+
+class RateMethod(models.TextChoices):
+    """How a department's 執行率 is obtained (see docs/performance.md)."""
+
+    REPORTED = "reported", _("依填報執行率")
+    MEASURES = "measures", _("衡量標準達成度平均（每項上限 100%）")
+    BUDGET = "budget", _("預算執行率（執行數 ÷ 預算數）")
+
+
+class DepartmentSettings(models.Model):
+    """Per-department choices for the performance report; a department without a row uses the
+    defaults (執行率 as reported)."""
+
+    department = models.OneToOneField(
+        Agency,
+        on_delete=models.CASCADE,
+        related_name="performance_settings",
+        verbose_name=_("機關"),
+    )
+    rate_method = models.CharField(
+        _("執行率計算方式"),
+        max_length=10,
+        choices=RateMethod.choices,
+        default=RateMethod.REPORTED,
+    )
+
+    class Meta:
+        verbose_name = _("施政績效設定")
+        verbose_name_plural = _("施政績效設定")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rate_method__in=["reported", "measures", "budget"]),
+                name="department_rate_method_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department}：{self.get_rate_method_display()}"
