@@ -35,7 +35,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	DJANGO_SETTINGS_MODULE=guankao.settings_test $(BIN)/guankao makemigrations --check --dry-run
+	DATABASE_URL=sqlite://:memory: DJANGO_SETTINGS_MODULE=guankao.settings_test $(BIN)/guankao makemigrations --check --dry-run
 
 format: setup
 	$(BIN)/ruff format .
