@@ -1,0 +1,88 @@
+"""Finding a table's heading row, whichever words and column order a file uses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from guankao.imports.readers import Grid, GridRow
+from guankao.imports.text import join_lines, normalise_key
+
+HEADER_SCAN_ROWS = 30
+_VERSION_NOTE = re.compile(r"\d{2,3}\s*[.年/]\s*\d{1,2}\s*月?\s*(?:更新|修正|修訂|版)?")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column an import looks for: its key and the heading words that name it."""
+
+    key: str
+    words: tuple[str, ...]
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a table starts in a grid and which column holds what."""
+
+    grid: Grid
+    header: int  # index in grid.rows of the (last) heading row
+    columns: dict[str, int]
+    spec: tuple[Column, ...]
+
+    def data_rows(self) -> Iterator[GridRow]:
+        """The rows after the heading, leaving out a heading repeated on a new page."""
+        for row in self.grid.rows[self.header + 1 :]:
+            if _match(row.cells, self.spec) == self.columns:
+                continue
+            yield row
+
+    def title(self) -> str:
+        """The first text above the heading that is not a version note such as ``112.7 更新``."""
+        for row in self.grid.rows[: self.header]:
+            for cell in row.cells:
+                text = join_lines(cell)
+                if text and not _VERSION_NOTE.fullmatch(normalise_key(text)):
+                    return text
+        return ""
+
+
+def _match(cells: tuple[str, ...], spec: tuple[Column, ...]) -> dict[str, int]:
+    """Column key → index for the headings in ``cells``; earlier keys in ``spec`` win a cell."""
+    found: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        key = normalise_key(cell)
+        if not key:
+            continue
+        for column in spec:
+            if column.key not in found and any(word in key for word in column.words):
+                found[column.key] = index
+                break
+    return found
+
+
+def find_layouts(grids: list[Grid], spec: tuple[Column, ...]) -> list[Layout]:
+    """Every grid whose first rows hold all required headings (one row, or two stacked)."""
+    required = {column.key for column in spec if column.required}
+    layouts: list[Layout] = []
+    for grid in grids:
+        rows = grid.rows[:HEADER_SCAN_ROWS]
+        for index, row in enumerate(rows):
+            columns = _match(row.cells, spec)
+            header = index
+            if not required <= columns.keys() and index + 1 < len(rows):
+                # A heading split over two rows ("預算金額" above "（千元）", or merged cells).
+                below = rows[index + 1].cells
+                width = max(len(row.cells), len(below))
+                stacked = tuple(
+                    (row.cells[i] if i < len(row.cells) else "")
+                    + (below[i] if i < len(below) and below[i] != row.cell(i) else "")
+                    for i in range(width)
+                )
+                columns = _match(stacked, spec)
+                header = index + 1
+            if required <= columns.keys():
+                layouts.append(Layout(grid, header, columns, spec))
+                break
+    return layouts

@@ -1,0 +1,56 @@
+"""One reader per file format, each turning a file into grids of cell text (see ``base``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from guankao.imports.readers.base import (
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    FileRejected,
+    Grid,
+    GridKind,
+    GridRow,
+)
+from guankao.imports.readers.delimited import read_csv
+from guankao.imports.readers.docx import read_docx
+from guankao.imports.readers.odf import read_odf
+from guankao.imports.readers.xlsx import read_xlsx
+
+__all__ = [
+    "FORMATS",
+    "MAX_FILE_BYTES",
+    "MAX_ROWS",
+    "FileRejected",
+    "Grid",
+    "GridKind",
+    "GridRow",
+    "read_grids",
+]
+
+FORMATS = ("xlsx", "ods", "csv", "docx", "odt")
+
+
+def read_grids(path: Path, filename: str | None = None) -> list[Grid]:
+    """Read every sheet or table of ``path``, choosing the reader by the file's extension.
+
+    ``filename`` is the name shown in messages (an upload's original name); it defaults to the
+    path's name. Raises :class:`FileRejected` with a message for the person who sent the file.
+    """
+    name = filename or path.name
+    extension = Path(name).suffix.lower().lstrip(".")
+    if extension == "xlsx":
+        return read_xlsx(path, name)
+    if extension in ("ods", "odt"):
+        return read_odf(path, name, extension.upper())
+    if extension == "docx":
+        return read_docx(path, name)
+    if extension == "csv":
+        return read_csv(path, name)
+    raise FileRejected(
+        name,
+        _("不支援這種檔案；請用 %(formats)s。")
+        % {"formats": "、".join(f.upper() for f in FORMATS)},
+    )

@@ -1,0 +1,193 @@
+"""What every reader produces: grids of cell text with their source locations, within limits.
+
+A reader turns one file into a list of :class:`Grid` (a sheet of a workbook, or a table of a
+text document). Cells are plain strings; a cell covered by a merge holds the text of the merge's
+first cell and is marked, so that parsers can carry an agency down a merged block yet not read
+the same task twice. Limits are enforced while reading, so a hostile file is refused before it
+can use much memory or time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from django.utils.translation import gettext as _
+
+from guankao.core.exceptions import GuankaoError
+
+# Limits, recorded in docs/decisions/0031-import-limits.md.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_COLUMNS = 64
+MAX_CELLS = 400_000
+MAX_CELL_CHARS = 32_767  # what Excel allows in one cell
+MAX_ZIP_ENTRIES = 1_000
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+# Small parts (styles, manifests) compress far better than data; only large ones are judged.
+RATIO_FLOOR_BYTES = 1024 * 1024
+
+
+class FileRejected(GuankaoError):
+    """The file cannot be read as what it claims to be; the message names the file and why."""
+
+    def __init__(self, filename: str, reason: str) -> None:
+        self.filename = filename
+        self.reason = reason
+        super().__init__(_("%(file)s：%(reason)s") % {"file": filename, "reason": reason})
+
+
+class GridKind(Enum):
+    SHEET = "sheet"  # spreadsheet: cells are named like Sheet1!B7
+    TABLE = "table"  # table in a text document: 表格1 第7列第2欄
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column name of a 0-based index: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """0-based index of a spreadsheet column name: A → 0, AA → 26."""
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One row as read: its 1-based number in the source and the text of each cell."""
+
+    number: int
+    cells: tuple[str, ...]
+    # Columns whose text was copied from the first cell of a merge, not written in this cell.
+    merged: frozenset[int] = frozenset()
+
+    def cell(self, column: int | None) -> str:
+        """The text of ``column`` (0-based), or "" past the end or when there is no column."""
+        if column is None or column >= len(self.cells):
+            return ""
+        return self.cells[column]
+
+    def is_merged(self, column: int | None) -> bool:
+        return column is not None and column in self.merged
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(text.strip() for text in self.cells)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A sheet or a table: its name, its kind and its rows (blank rows left out)."""
+
+    name: str
+    kind: GridKind
+    rows: tuple[GridRow, ...]
+
+    def cell_ref(self, row: GridRow, column: int) -> str:
+        """Where a cell stands, as a person would look for it: ``Sheet1!B7``, ``表格1 第7列第2欄``."""
+        if self.kind is GridKind.SHEET:
+            return f"{self.name}!{column_letter(column)}{row.number}"
+        return _("%(table)s 第%(row)d列第%(column)d欄") % {
+            "table": self.name,
+            "row": row.number,
+            "column": column + 1,
+        }
+
+    def row_ref(self, row: GridRow) -> str:
+        """Where a row stands: ``Sheet1 第7列``, ``表格1 第7列``."""
+        return _("%(table)s 第%(row)d列") % {"table": self.name, "row": row.number}
+
+
+@dataclass
+class GridBuilder:
+    """Collects the rows of one grid, enforcing the limits and filling merged cells."""
+
+    filename: str
+    name: str
+    kind: GridKind
+    rows: dict[int, list[str]] = field(default_factory=dict)
+    merged: dict[int, set[int]] = field(default_factory=dict)
+    cells: int = 0
+
+    def check_row(self, number: int) -> None:
+        """Refuse a row beyond the limit before anything of it is kept."""
+        if number > MAX_ROWS:
+            raise FileRejected(
+                self.filename,
+                _("「%(name)s」超過 %(limit)s 列，請分成幾個檔案匯入。")
+                % {"name": self.name, "limit": f"{MAX_ROWS:,}"},
+            )
+
+    def check_column(self, row: int, column: int) -> None:
+        if column >= MAX_COLUMNS:
+            raise FileRejected(
+                self.filename,
+                _("「%(name)s」第 %(row)d 列超過 %(limit)d 欄。")
+                % {"name": self.name, "row": row, "limit": MAX_COLUMNS},
+            )
+
+    def set(self, row: int, column: int, text: str, *, merged: bool = False) -> None:
+        """Write one non-empty cell (row 1-based, column 0-based)."""
+        self.check_row(row)
+        self.check_column(row, column)
+        if len(text) > MAX_CELL_CHARS:
+            raise FileRejected(
+                self.filename,
+                _("「%(name)s」第 %(row)d 列有一格超過 %(limit)s 字。")
+                % {"name": self.name, "row": row, "limit": f"{MAX_CELL_CHARS:,}"},
+            )
+        self.cells += 1
+        if self.cells > MAX_CELLS:
+            raise FileRejected(
+                self.filename,
+                _("資料超過 %(limit)s 格，請分成幾個檔案匯入。") % {"limit": f"{MAX_CELLS:,}"},
+            )
+        cells = self.rows.setdefault(row, [])
+        if len(cells) <= column:
+            cells.extend([""] * (column + 1 - len(cells)))
+        cells[column] = text
+        if merged:
+            self.merged.setdefault(row, set()).add(column)
+
+    def get(self, row: int, column: int) -> str:
+        cells = self.rows.get(row)
+        if cells is None or column >= len(cells):
+            return ""
+        return cells[column]
+
+    def fill_merge(
+        self, first_row: int, first_column: int, last_row: int, last_column: int
+    ) -> None:
+        """Copy the first cell's text into every other cell of a merged range."""
+        text = self.get(first_row, first_column)
+        if not text:
+            return
+        self.check_row(last_row)
+        self.check_column(first_row, last_column)
+        for row in range(first_row, last_row + 1):
+            for column in range(first_column, last_column + 1):
+                if (row, column) != (first_row, first_column):
+                    self.set(row, column, text, merged=True)
+
+    def build(self) -> Grid:
+        """The grid, rows in order, blank rows left out."""
+        rows = tuple(
+            GridRow(number, tuple(cells), frozenset(self.merged.get(number, ())))
+            for number, cells in sorted(self.rows.items())
+            if any(text.strip() for text in cells)
+        )
+        return Grid(self.name, self.kind, rows)
+
+
+def clean_cell_text(text: str) -> str:
+    """Line endings made uniform and the cell trimmed; the text itself is kept as written."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()

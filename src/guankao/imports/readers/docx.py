@@ -1,0 +1,115 @@
+"""DOCX (Word), read as a stream from ``word/document.xml``: every top-level table.
+
+A horizontal merge (``gridSpan``) and a vertical merge (``vMerge``) both give the covered
+cells the text of the merge's first cell. Paragraphs and line breaks inside a cell become
+line breaks; a table nested in a cell is read as that cell's text.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from guankao.imports.readers.base import Grid, GridBuilder, GridKind, clean_cell_text
+from guankao.imports.readers.package import member, not_a, open_package
+from guankao.imports.readers.xml import iterparse
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_BREAKS = {f"{W}br", f"{W}cr"}
+
+
+def _paragraph(paragraph: ET.Element) -> str:
+    parts: list[str] = []
+    for element in paragraph.iter():
+        if element.tag == f"{W}t":
+            parts.append(element.text or "")
+        elif element.tag == f"{W}tab":
+            parts.append("\t")
+        elif element.tag in _BREAKS:
+            parts.append("\n")
+    return "".join(parts)
+
+
+def cell_text(cell: ET.Element) -> str:
+    """Every paragraph of the cell, nested tables included, one per line."""
+    return "\n".join(_paragraph(p) for p in cell.iter(f"{W}p"))
+
+
+def _int(element: ET.Element | None, default: int) -> int:
+    if element is None:
+        return default
+    try:
+        return max(1, int(element.get(f"{W}val", str(default))))
+    except ValueError:
+        return default
+
+
+def read_docx(path: Path, filename: str) -> list[Grid]:
+    """Every top-level table of a DOCX document as a grid named 表格1, 表格2…"""
+    grids: list[Grid] = []
+    with open_package(path, filename, "DOCX") as archive:
+        stream = member(archive, "word/document.xml")
+        if stream is None:
+            raise not_a(filename, "DOCX", b"PK")
+        with stream:
+            depth = 0
+            builder: GridBuilder | None = None
+            row = 0
+            column = 0
+            parents: list[ET.Element] = []
+            for event, element in iterparse(stream, filename):
+                tag = element.tag
+                if event == "start":
+                    parents.append(element)
+                    if tag == f"{W}tbl":
+                        depth += 1
+                        if depth == 1:
+                            name = _("表格%(number)d") % {"number": len(grids) + 1}
+                            builder = GridBuilder(filename=filename, name=name, kind=GridKind.TABLE)
+                            row = 0
+                    elif tag == f"{W}tr" and depth == 1:
+                        row += 1
+                        column = 0
+                        if builder is not None:
+                            builder.check_row(row)
+                    continue
+                parents.pop()
+                if depth == 1 and builder is not None and tag == f"{W}tc":
+                    properties = element.find(f"{W}tcPr")
+                    span = _int(None if properties is None else properties.find(f"{W}gridSpan"), 1)
+                    vmerge = None if properties is None else properties.find(f"{W}vMerge")
+                    continues = vmerge is not None and vmerge.get(f"{W}val", "continue") == (
+                        "continue"
+                    )
+                    builder.check_column(row, column + span - 1)
+                    if continues:
+                        for k in range(span):
+                            above = builder.get(row - 1, column + k)
+                            if above:
+                                builder.set(row, column + k, above, merged=True)
+                    else:
+                        text = clean_cell_text(cell_text(element))
+                        if text:
+                            builder.set(row, column, text)
+                            for k in range(1, span):
+                                builder.set(row, column + k, text, merged=True)
+                    column += span
+                    element.clear()
+                elif depth == 1 and tag == f"{W}trPr":
+                    # Cells left out at the start of a row (gridBefore) shift the rest right.
+                    column += _int(element.find(f"{W}gridBefore"), 0)
+                elif depth == 1 and tag == f"{W}tr":
+                    element.clear()
+                    if parents:
+                        parents[-1].remove(element)
+                elif tag == f"{W}tbl":
+                    if depth == 1 and builder is not None:
+                        grids.append(builder.build())
+                        builder = None
+                        element.clear()
+                    depth -= 1
+                elif depth == 0 and tag == f"{W}p":
+                    element.clear()  # body text outside tables: not needed
+    return grids

@@ -1,0 +1,177 @@
+"""ODS and ODT (OpenDocument), read as a stream from ``content.xml``.
+
+Both keep tables the same way: rows of cells, spans on the first cell of a merge and covered
+cells for the rest, and runs of identical rows or cells written once with a repeat count.
+Repeats of empty rows and cells (LibreOffice writes a million of them at the end of a sheet)
+are counted, never expanded; a repeated row with content is expanded only within the limits.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from guankao.imports.readers.base import (
+    FileRejected,
+    Grid,
+    GridBuilder,
+    GridKind,
+    clean_cell_text,
+    column_letter,
+)
+from guankao.imports.readers.package import member, not_a, open_package
+from guankao.imports.readers.xlsx import format_number
+from guankao.imports.readers.xml import iterparse
+
+TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+
+_PARAGRAPHS = {f"{TEXT}p", f"{TEXT}h"}
+_SKIPPED = {f"{OFFICE}annotation", f"{TEXT}note", f"{TEXT}tracked-changes"}
+_CELLS = {f"{TABLE}table-cell", f"{TABLE}covered-table-cell"}
+
+
+def _inline(element: ET.Element) -> str:
+    """The text of a paragraph, with ``text:s`` spaces, tabs and line breaks."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == f"{TEXT}s":
+            parts.append(" " * int(child.get(f"{TEXT}c", "1")))
+        elif child.tag == f"{TEXT}tab":
+            parts.append("\t")
+        elif child.tag == f"{TEXT}line-break":
+            parts.append("\n")
+        elif child.tag not in _SKIPPED:
+            parts.append(_inline(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def cell_text(element: ET.Element) -> str:
+    """The paragraphs of a cell (lists and nested tables included), one per line."""
+    lines: list[str] = []
+    for child in element:
+        if child.tag in _PARAGRAPHS:
+            lines.append(_inline(child))
+        elif child.tag not in _SKIPPED:
+            text = cell_text(child)
+            if text:
+                lines.append(text)
+    return "\n".join(lines)
+
+
+def _value(element: ET.Element) -> str:
+    kind = element.get(f"{OFFICE}value-type", "")
+    value = element.get(f"{OFFICE}value")
+    if kind in ("float", "currency") and value is not None:
+        return format_number(value)
+    if kind == "percentage" and value is not None:
+        try:
+            return format_number(str(Decimal(value) * 100)) + "%"
+        except InvalidOperation:
+            return value
+    if kind == "date":
+        return element.get(f"{OFFICE}date-value", "")[:10]
+    if kind == "boolean":
+        return element.get(f"{OFFICE}boolean-value", "").upper()
+    return cell_text(element)
+
+
+@dataclass
+class _Table:
+    builder: GridBuilder
+    row: int = 0  # 1-based number of the row being read
+    spans: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+def _repeat(element: ET.Element, attribute: str) -> int:
+    try:
+        return max(1, int(element.get(f"{TABLE}{attribute}", "1")))
+    except ValueError:
+        return 1
+
+
+def read_odf(path: Path, filename: str, expected: str) -> list[Grid]:
+    """Every table of an ODS or ODT file as a grid (``expected`` is "ODS" or "ODT")."""
+    kind = GridKind.SHEET if expected == "ODS" else GridKind.TABLE
+    grids: list[Grid] = []
+    with open_package(path, filename, expected) as archive:
+        stream = member(archive, "content.xml")
+        if stream is None:
+            raise not_a(filename, expected, b"PK")
+        with stream:
+            depth = 0
+            table: _Table | None = None
+            cells: list[tuple[int, str, int, int]] = []  # column, text, rows, columns spanned
+            column = 0
+            parents: list[ET.Element] = []
+            for event, element in iterparse(stream, filename):
+                tag = element.tag
+                if event == "start":
+                    parents.append(element)
+                    if tag == f"{TABLE}table":
+                        depth += 1
+                        if depth == 1:
+                            name = element.get(f"{TABLE}name", "")
+                            if kind is GridKind.TABLE or not name:
+                                name = _("表格%(number)d") % {"number": len(grids) + 1}
+                            builder = GridBuilder(filename=filename, name=name, kind=kind)
+                            table = _Table(builder)
+                    elif tag == f"{TABLE}table-row" and depth == 1:
+                        cells, column = [], 0
+                    continue
+                parents.pop()
+                if depth == 1 and table is not None and tag in _CELLS:
+                    repeat = _repeat(element, "number-columns-repeated")
+                    if element.get(f"{TABLE}formula") is not None:
+                        where = f"{table.builder.name}!{column_letter(column)}{table.row + 1}"
+                        raise FileRejected(
+                            filename,
+                            _("%(cell)s 是公式；請將公式改為數值後再匯入。") % {"cell": where},
+                        )
+                    text = clean_cell_text(_value(element)) if tag == f"{TABLE}table-cell" else ""
+                    if text:
+                        table.builder.check_column(table.row + 1, column + repeat - 1)
+                        rows = _repeat(element, "number-rows-spanned")
+                        columns = _repeat(element, "number-columns-spanned")
+                        cells.extend((column + k, text, rows, columns) for k in range(repeat))
+                    column += repeat
+                    element.clear()
+                elif depth == 1 and table is not None and tag == f"{TABLE}table-row":
+                    repeat = _repeat(element, "number-rows-repeated")
+                    if cells:
+                        table.builder.check_row(table.row + repeat)
+                        for _copy in range(repeat):
+                            table.row += 1
+                            for cell_column, text, rows, columns in cells:
+                                table.builder.set(table.row, cell_column, text)
+                                if rows > 1 or columns > 1:
+                                    table.spans.append(
+                                        (
+                                            table.row,
+                                            cell_column,
+                                            table.row + rows - 1,
+                                            cell_column + columns - 1,
+                                        )
+                                    )
+                    else:
+                        table.row += repeat
+                    element.clear()
+                    if parents:
+                        parents[-1].remove(element)
+                elif tag == f"{TABLE}table":
+                    if depth == 1 and table is not None:
+                        for span in table.spans:
+                            table.builder.fill_merge(*span)
+                        grids.append(table.builder.build())
+                        table = None
+                        element.clear()
+                    depth -= 1
+                elif depth == 0 and tag in _PARAGRAPHS:
+                    element.clear()  # body text of an ODT outside tables: not needed
+    return grids
