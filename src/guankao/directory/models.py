@@ -1,0 +1,102 @@
+"""Content translations of the division table: a translation memory keyed by the source text.
+
+A translation belongs to a piece of Traditional Chinese source text (an area's name, an agency's
+name, a task's text), not to a row. A new table version copied from an old one therefore keeps
+every translation whose source did not change, and a task whose text changed shows up at once
+as untranslated (see docs/decisions/0020-translation-memory-keyed-by-source-text.md).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from guankao.directory.languages import BY_CODE, TARGET_CODES
+
+
+class ContentKind(models.TextChoices):
+    JURISDICTION = "place", _("縣市")
+    AREA = "area", _("項目")
+    AGENCY = "agency", _("機關")
+    TASK = "task", _("業務內容")
+
+
+class TranslationStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿（尚未審閱）")
+    REVIEWED = "reviewed", _("已審閱")
+
+
+LANGUAGE_CHOICES = [(code, BY_CODE[code].name) for code in TARGET_CODES]
+
+
+class ContentTranslationQuerySet(models.QuerySet["ContentTranslation"]):
+    def in_language(self, code: str) -> ContentTranslationQuerySet:
+        return self.filter(language=code)
+
+    def of_kind(self, kind: str) -> ContentTranslationQuerySet:
+        return self.filter(kind=kind)
+
+    def drafts(self) -> ContentTranslationQuerySet:
+        return self.filter(status=TranslationStatus.DRAFT)
+
+    def for_sources(self, sources: set[str]) -> ContentTranslationQuerySet:
+        return self.filter(source__in=sources)
+
+
+class ContentTranslation(models.Model):
+    """The translation of one source text into one language, with its review status."""
+
+    kind = models.CharField(_("類別"), max_length=10, choices=ContentKind.choices)
+    source = models.TextField(_("原文（繁體中文）"))
+    language = models.CharField(_("語言"), max_length=10, choices=LANGUAGE_CHOICES)
+    text = models.TextField(_("譯文"))
+    status = models.CharField(
+        _("狀態"),
+        max_length=10,
+        choices=TranslationStatus.choices,
+        default=TranslationStatus.DRAFT,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("審閱者"),
+    )
+    reviewed_at = models.DateTimeField(_("審閱時間"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新時間"), auto_now=True)
+
+    objects = ContentTranslationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("內容翻譯")
+        verbose_name_plural = _("內容翻譯")
+        ordering = ["kind", "language", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "language", "source"], name="content_translation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(text="") & ~Q(source=""), name="content_translation_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=list(TARGET_CODES)),
+                name="content_translation_target_language",
+            ),
+            # A reviewed translation names when it was reviewed; a draft names no review.
+            models.CheckConstraint(
+                condition=(Q(status=TranslationStatus.REVIEWED) & Q(reviewed_at__isnull=False))
+                | (Q(status=TranslationStatus.DRAFT) & Q(reviewed_at__isnull=True)),
+                name="content_translation_review_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.language}] {self.source[:20]} → {self.text[:30]}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == TranslationStatus.DRAFT

@@ -1,0 +1,1 @@
+"""Multilingual search over a division table: analysis, concepts, the index and its cache."""

@@ -1,0 +1,73 @@
+"""Writes of the directory app: content translations and their review. Each one is audited."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guankao.core.exceptions import GuankaoError
+from guankao.core.services import Actor, audit_record, model_update, snapshot
+from guankao.directory.models import ContentTranslation, TranslationStatus
+
+_AUDITED = ["text", "status", "reviewed_by", "reviewed_at"]
+
+
+class TranslationError(GuankaoError):
+    """A translation that cannot be saved as asked."""
+
+
+@transaction.atomic
+def translation_draft_upsert(
+    *, kind: str, source: str, language: str, text: str, actor: Actor
+) -> tuple[ContentTranslation, bool]:
+    """Create a draft translation, or refresh an existing draft's text.
+
+    A reviewed translation is never overwritten by a draft: a person's work wins over a
+    machine's. Returns the translation and whether anything was written.
+    """
+    text = text.strip()
+    existing = ContentTranslation.objects.filter(
+        kind=kind, source=source, language=language
+    ).first()
+    if existing is None:
+        translation = ContentTranslation(
+            kind=kind, source=source, language=language, text=text, status=TranslationStatus.DRAFT
+        )
+        translation.full_clean()
+        translation.save()
+        audit_record(
+            actor=actor,
+            action="create",
+            obj=translation,
+            after=snapshot(translation, ["kind", "language", "text", "status"]),
+        )
+        return translation, True
+    if existing.status == TranslationStatus.REVIEWED:
+        return existing, False
+    _, changed = model_update(instance=existing, data={"text": text}, actor=actor)
+    return existing, changed
+
+
+@transaction.atomic
+def translation_update(
+    *, translation: ContentTranslation, text: str, status: str, actor: Actor
+) -> ContentTranslation:
+    """Save a person's edit: new text and status; marking it reviewed records who and when."""
+    text = text.strip()
+    if not text:
+        raise TranslationError(_("譯文不可空白。"))
+    if status not in TranslationStatus.values:
+        raise TranslationError(_("未知的狀態：%(status)s") % {"status": status})
+    data: dict[str, object] = {"text": text, "status": status}
+    if status == TranslationStatus.REVIEWED:
+        text_changed = text != translation.text
+        if translation.status != TranslationStatus.REVIEWED or text_changed:
+            data["reviewed_by"] = actor if isinstance(actor, User) else None
+            data["reviewed_at"] = timezone.now()
+    else:
+        data["reviewed_by"] = None
+        data["reviewed_at"] = None
+    model_update(instance=translation, data=data, actor=actor, action="translation_update")
+    return translation
