@@ -8,6 +8,7 @@ are counted, never expanded; a repeated row with content is expanded only within
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -33,12 +34,18 @@ TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 
 _PARAGRAPHS = {f"{TEXT}p", f"{TEXT}h"}
 _SKIPPED = {f"{OFFICE}annotation", f"{TEXT}note", f"{TEXT}tracked-changes"}
+_WHITESPACE = re.compile(r"[ \t\r\n]+")
 _CELLS = {f"{TABLE}table-cell", f"{TABLE}covered-table-cell"}
+
+
+def _collapse(text: str | None) -> str:
+    # ODF collapses white space inside paragraphs; spaces that count are written as text:s.
+    return _WHITESPACE.sub(" ", text) if text else ""
 
 
 def _inline(element: ET.Element) -> str:
     """The text of a paragraph, with ``text:s`` spaces, tabs and line breaks."""
-    parts = [element.text or ""]
+    parts = [_collapse(element.text)]
     for child in element:
         if child.tag == f"{TEXT}s":
             parts.append(" " * int(child.get(f"{TEXT}c", "1")))
@@ -48,7 +55,7 @@ def _inline(element: ET.Element) -> str:
             parts.append("\n")
         elif child.tag not in _SKIPPED:
             parts.append(_inline(child))
-        parts.append(child.tail or "")
+        parts.append(_collapse(child.tail))
     return "".join(parts)
 
 
