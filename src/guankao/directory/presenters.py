@@ -1,0 +1,134 @@
+"""What a directory shows, in one language: tasks with their agency, area and phone.
+
+Shared by the web pages, the JSON API and ``guankao directory search``, so that the three
+always agree. Built from a cached :class:`~guankao.directory.snapshot.Directory`: no queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from guankao.directory.search.index import Ranking
+from guankao.directory.snapshot import Directory, Shown, TaskEntry
+from guankao.tw import Phone
+
+
+@dataclass(frozen=True)
+class AreaView:
+    slug: str
+    name: Shown
+
+
+@dataclass(frozen=True)
+class AgencyView:
+    slug: str
+    label: str  # as the table writes it
+    name: Shown
+    phone: Phone | None
+
+
+@dataclass(frozen=True)
+class TaskView:
+    pk: int
+    number: int
+    numbered: bool
+    text: Shown
+    area: AreaView
+    agency: AgencyView
+    co_leads: tuple[AgencyView, ...]
+    score: float
+
+    @property
+    def draft(self) -> bool:
+        return self.text.draft or self.area.name.draft or self.agency.name.draft
+
+    def as_json(self) -> dict[str, Any]:
+        """The task as one item of the CLI's and the API's JSON output."""
+        phone = self.agency.phone
+        return {
+            "agency": self.agency.label,
+            "agency_name": self.agency.name.text,
+            "phone": phone.as_written if phone else "",
+            "tel": phone.tel_uri if phone else "",
+            "extension": phone.extension if phone else "",
+            "area": self.area.name.text,
+            "area_slug": self.area.slug,
+            "task": self.text.text,
+            "task_number": self.number,
+            "task_id": self.pk,
+            "co_leads": [
+                {
+                    "agency": a.label,
+                    "phone": a.phone.as_written if a.phone else "",
+                    "tel": a.phone.tel_uri if a.phone else "",
+                }
+                for a in self.co_leads
+            ],
+            "language": self.text.tag,
+            "draft": self.draft,
+            "score": self.score,
+        }
+
+
+@dataclass(frozen=True)
+class AgencyGroup:
+    agency: AgencyView
+    tasks: tuple[TaskView, ...]
+
+
+@dataclass(frozen=True)
+class SearchView:
+    tasks: tuple[TaskView, ...]  # best first
+    groups: tuple[AgencyGroup, ...]  # by agency, the agency of the best task first
+    violence: bool
+    suggested_areas: tuple[AreaView, ...]
+
+    @property
+    def draft(self) -> bool:
+        return any(t.draft for t in self.tasks)
+
+
+def area_view(directory: Directory, slug: str, code: str) -> AreaView:
+    return AreaView(slug, directory.areas[slug].name.shown(code))
+
+
+def agency_view(directory: Directory, slug: str, code: str) -> AgencyView:
+    agency = directory.agencies[slug]
+    return AgencyView(slug, agency.label, agency.name.shown(code), agency.phone)
+
+
+def task_view(directory: Directory, task: TaskEntry, code: str, score: float = 0.0) -> TaskView:
+    return TaskView(
+        pk=task.pk,
+        number=task.number,
+        numbered=task.numbered,
+        text=task.text.shown(code),
+        area=area_view(directory, task.area_slug, code),
+        agency=agency_view(directory, task.agency_slug, code),
+        co_leads=tuple(agency_view(directory, s, code) for s in task.co_lead_slugs),
+        score=score,
+    )
+
+
+def group_by_agency(tasks: list[TaskView]) -> tuple[AgencyGroup, ...]:
+    """Tasks grouped under their agency, groups in the order of each agency's first task."""
+    groups: dict[str, list[TaskView]] = {}
+    agencies: dict[str, AgencyView] = {}
+    for task in tasks:
+        groups.setdefault(task.agency.slug, []).append(task)
+        agencies[task.agency.slug] = task.agency
+    return tuple(AgencyGroup(agencies[slug], tuple(items)) for slug, items in groups.items())
+
+
+def present_search(directory: Directory, ranking: Ranking, code: str) -> SearchView:
+    """A search's results in language ``code``."""
+    tasks = [task_view(directory, directory.tasks[int(h.key)], code, h.score) for h in ranking.hits]
+    return SearchView(
+        tasks=tuple(tasks),
+        groups=group_by_agency(tasks),
+        violence=ranking.violence,
+        suggested_areas=tuple(
+            area_view(directory, slug, code) for slug in ranking.areas if slug in directory.areas
+        ),
+    )

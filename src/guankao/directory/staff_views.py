@@ -1,0 +1,171 @@
+"""Staff pages: table versions (list, copy, diff) and content translations (list, edit, review).
+
+Login required, and staff status; writes go through the services. Basic HTML forms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from guankao.core.exceptions import GuankaoError
+from guankao.core.models import Jurisdiction
+from guankao.directory.forms import NewVersionForm, TranslationForm
+from guankao.directory.languages import BY_CODE, TARGET_CODES
+from guankao.directory.models import ContentKind, ContentTranslation, TranslationStatus
+from guankao.directory.services import translation_update
+from guankao.directory.table_diff import diff_tables
+from guankao.divisions.models import DivisionTable
+from guankao.divisions.services import division_table_copy
+from guankao.tw import YearMonth
+
+View = Callable[..., HttpResponse]
+
+
+def staff_required(view: View) -> View:
+    """Signed in (else to the login page) and staff (else 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_safe
+@staff_required
+def tables(request: HttpRequest) -> HttpResponse:
+    """Every jurisdiction's table versions, newest first, with copy and diff links."""
+    jurisdictions = Jurisdiction.objects.filter(division_tables__isnull=False).distinct()
+    rows = []
+    for jurisdiction in jurisdictions:
+        versions = list(DivisionTable.objects.filter(jurisdiction=jurisdiction).latest_first())
+        pairs = list(zip(versions[1:], versions[:-1], strict=True))
+        rows.append({"jurisdiction": jurisdiction, "versions": versions, "pairs": pairs})
+    return render(request, "directory/staff/tables.html", {"rows": rows, "form": NewVersionForm()})
+
+
+@require_http_methods(["POST"])
+@staff_required
+def copy_table(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a new version as a copy of table ``pk``."""
+    source = get_object_or_404(DivisionTable, pk=pk)
+    form = NewVersionForm(request.POST)
+    if form.is_valid():
+        version: YearMonth = form.cleaned_data["version"]
+        try:
+            table = division_table_copy(source=source, version=version, actor=request.user)
+        except GuankaoError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("已建立 %(version)s 版（複製自 %(source)s 版）。")
+                % {"version": table.version, "source": source.version},
+            )
+            return redirect(f"{_url_diff(table)}?other={source.pk}")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("directory:staff-tables")
+
+
+def _url_diff(table: DivisionTable) -> str:
+    return reverse("directory:staff-diff", args=[table.pk])
+
+
+@require_safe
+@staff_required
+def diff_tables_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """What changed from version ``?other=`` to version ``pk``."""
+    new = get_object_or_404(DivisionTable.objects.select_related("jurisdiction"), pk=pk)
+    other_id = request.GET.get("other", "")
+    others = DivisionTable.objects.filter(jurisdiction=new.jurisdiction).exclude(pk=new.pk)
+    old = others.filter(pk=int(other_id)).first() if other_id.isdigit() else None
+    if old is None:
+        old = others.filter(effective_month__lt=new.effective_month).latest_first().first()
+    diff = diff_tables(old, new) if old is not None else None
+    return render(
+        request,
+        "directory/staff/diff.html",
+        {"table": new, "old": old, "diff": diff, "others": others.latest_first()},
+    )
+
+
+@require_safe
+@staff_required
+def translations(request: HttpRequest) -> HttpResponse:
+    """Content translations of one language, drafts first, filterable by kind and status."""
+    language = request.GET.get("language", "vi")
+    language = language if language in TARGET_CODES else "vi"
+    kind = request.GET.get("kind", "")
+    status = request.GET.get("status", "")
+    rows = ContentTranslation.objects.in_language(language).select_related("reviewed_by")
+    if kind in ContentKind.values:
+        rows = rows.of_kind(kind)
+    if status in TranslationStatus.values:
+        rows = rows.filter(status=status)
+    page = Paginator(rows.order_by("status", "kind", "pk"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directory/staff/translations.html",
+        {
+            "page": page,
+            "language": language,
+            "languages": [BY_CODE[c] for c in TARGET_CODES],
+            "kind": kind,
+            "kinds": ContentKind.choices,
+            "status": status,
+            "statuses": TranslationStatus.choices,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def edit_translation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit one translation's text and status; "reviewed" records who and when."""
+    translation = get_object_or_404(ContentTranslation, pk=pk)
+    if request.method == "POST":
+        form = TranslationForm(request.POST)
+        if form.is_valid():
+            try:
+                translation_update(
+                    translation=translation,
+                    text=form.cleaned_data["text"],
+                    status=form.cleaned_data["status"],
+                    actor=request.user,
+                )
+            except GuankaoError as error:
+                form.add_error("text", str(error))
+            else:
+                messages.success(request, _("已儲存。"))
+                return redirect(
+                    f"{_url_translations()}?language={translation.language}&status=draft"
+                )
+    else:
+        form = TranslationForm(initial={"text": translation.text, "status": translation.status})
+    return render(
+        request,
+        "directory/staff/translation_edit.html",
+        {"translation": translation, "form": form, "tag": BY_CODE[translation.language].tag},
+    )
+
+
+def _url_translations() -> str:
+    return reverse("directory:staff-translations")

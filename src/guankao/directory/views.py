@@ -1,0 +1,134 @@
+"""Public pages of the new-immigrant directory: search, areas, agencies. No login, no JavaScript.
+
+Every page reads the cached directory (one query when it is fresh) and renders in the
+language of ``?lang=`` or, without it, the one the browser asks for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.views.decorators.http import require_safe
+
+from guankao.core.models import Jurisdiction
+from guankao.directory import hotlines
+from guankao.directory.forms import SearchForm
+from guankao.directory.languages import BY_CODE, LANGUAGES, SOURCE, normalise_language
+from guankao.directory.presenters import (
+    agency_view,
+    area_view,
+    group_by_agency,
+    present_search,
+    task_view,
+)
+from guankao.directory.snapshot import Directory, get_directory
+
+View = Callable[..., HttpResponse]
+
+
+def page_language(request: HttpRequest) -> str:
+    """``?lang=`` when valid, else the language the browser negotiated, else zh-Hant."""
+    return (
+        normalise_language(request.GET.get("lang"))
+        or normalise_language(getattr(request, "LANGUAGE_CODE", None))
+        or SOURCE
+    )
+
+
+def in_page_language(view: View) -> View:
+    """Render the view in the page's language and say so in ``Content-Language``."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        code = page_language(request)
+        with translation.override(code):
+            response = view(request, *args, code=code, **kwargs)
+        response.headers["Content-Language"] = BY_CODE[code].tag
+        return response
+
+    return wrapper
+
+
+def _directory(slug: str) -> Directory:
+    directory = get_directory(slug)
+    if directory is None:
+        raise Http404
+    return directory
+
+
+def _common(directory: Directory, code: str) -> dict[str, Any]:
+    return {
+        "directory": directory,
+        "city": directory.jurisdiction_name.shown(code),
+        "code": code,
+        "page_tag": BY_CODE[code].tag,
+        "languages": LANGUAGES,
+        "translated": code != SOURCE,
+        "all_hotlines": hotlines.ALL,
+        "urgent_hotlines": hotlines.URGENT,
+    }
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    """The jurisdictions that have a directory."""
+    code = page_language(request)
+    with translation.override(code):
+        jurisdictions = Jurisdiction.objects.filter(division_tables__isnull=False).distinct()
+        return render(
+            request,
+            "directory/index.html",
+            {"jurisdictions": jurisdictions, "code": code, "languages": LANGUAGES},
+        )
+
+
+@require_safe
+@in_page_language
+def home(request: HttpRequest, jurisdiction: str, *, code: str) -> HttpResponse:
+    """The search box, the results of a question, and browsing by area and by agency."""
+    directory = _directory(jurisdiction)
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    context = _common(directory, code)
+    context["form"] = form
+    context["query"] = query
+    context["areas"] = [area_view(directory, a.slug, code) for a in directory.used_areas()]
+    context["agencies"] = [agency_view(directory, a.slug, code) for a in directory.used_agencies()]
+    if query:
+        context["results"] = present_search(directory, directory.search(query), code)
+    return render(request, "directory/home.html", context)
+
+
+@require_safe
+@in_page_language
+def area(request: HttpRequest, jurisdiction: str, area: str, *, code: str) -> HttpResponse:
+    """One service area: its tasks, grouped by agency."""
+    directory = _directory(jurisdiction)
+    tasks = directory.tasks_in_area(area)
+    if area not in directory.areas or not tasks:
+        raise Http404
+    context = _common(directory, code)
+    context["area"] = area_view(directory, area, code)
+    context["groups"] = group_by_agency([task_view(directory, t, code) for t in tasks])
+    context["form"] = SearchForm()
+    return render(request, "directory/area.html", context)
+
+
+@require_safe
+@in_page_language
+def agency(request: HttpRequest, jurisdiction: str, agency: str, *, code: str) -> HttpResponse:
+    """One agency: its phone and its tasks, with their areas."""
+    directory = _directory(jurisdiction)
+    tasks = directory.tasks_of_agency(agency)
+    if agency not in directory.agencies or not tasks:
+        raise Http404
+    context = _common(directory, code)
+    context["agency"] = agency_view(directory, agency, code)
+    context["tasks"] = [task_view(directory, t, code) for t in tasks]
+    context["form"] = SearchForm()
+    return render(request, "directory/agency.html", context)
