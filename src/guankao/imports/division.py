@@ -36,6 +36,7 @@ _PHONE_CHARS = re.compile(r"[\s0-9()#+\-‐–.,、/;:]*")
 _PHONE_SPLIT = re.compile(r"[\n、;；/]|或")
 _AREA_CODE = re.compile(r"^\((0[0-9]{1,3})\)")
 MAX_LABEL = 120  # Agency.label
+MAX_TITLE = 120  # DivisionTable.title
 
 
 @dataclass(frozen=True)
@@ -350,6 +351,10 @@ def parse_division(grids: list[Grid], *, filename: str, area_code: str | None) -
         )
         for d, number, is_numbered in numbered
     )
+    title = layouts[0].title()
+    if len(title) > MAX_TITLE:
+        state.issues.append(warning(_("表格上方的標題超過 %(n)d 字，不採用。") % {"n": MAX_TITLE}))
+        title = ""
     with_tasks = {task.agency for task in tasks}
     agencies = tuple(
         ParsedAgency(a.label, state.phones.get(a.label, ("", ""))[0], a.where)
@@ -358,7 +363,7 @@ def parse_division(grids: list[Grid], *, filename: str, area_code: str | None) -
     )
     return DivisionImport(
         filename=filename,
-        title=layouts[0].title(),
+        title=title,
         area_code=state.area_code or "02",
         agencies=agencies,
         tasks=tasks,

@@ -310,3 +310,39 @@ def performance_rows(parsed: PerformanceImport) -> list[PreviewRow]:
         if not plan.indicators:
             rows.append((plan.row, (plan.where, *plan_values, "", "", "", "")))
     return _attach(rows, parsed.issues)
+
+
+def preview_lines(preview: Preview, *, verbosity: int = 1) -> list[str]:
+    """The preview as lines of text for a terminal; rows are listed from verbosity 2 on."""
+    kind = _("項業務") if preview.kind == "division" else _("項衡量指標")
+    lines = [
+        _("讀取 %(file)s → %(target)s：%(rows)d %(kind)s（資料列 %(read)d 列）")
+        % {
+            "file": preview.filename,
+            "target": preview.target,
+            "rows": len(preview.rows),
+            "kind": kind,
+            "read": preview.rows_read,
+        }
+    ]
+    if verbosity >= 2:
+        for row in preview.rows:
+            lines.append("  " + "｜".join(v.replace("\n", " ") for v in row.values))
+    for issue in preview.issues:
+        lines.append(f"  {issue}")
+    lines.append(
+        _("錯誤 %(errors)d 個，警告 %(warnings)d 個。")
+        % {"errors": len(preview.errors), "warnings": len(preview.warnings)}
+    )
+    if preview.errors:
+        return lines
+    if not preview.changes:
+        lines.append(_("與資料庫相同，沒有任何變更。"))
+        return lines
+    counts = "、".join(f"{label} {n}" for label, n in preview.change_counts.items())
+    lines.append(_("變更：%(counts)s") % {"counts": counts})
+    limit = len(preview.changes) if verbosity >= 2 else 50
+    lines.extend(f"  {change}" for change in preview.changes[:limit])
+    if len(preview.changes) > limit:
+        lines.append(_("  ……另有 %(n)d 項變更。") % {"n": len(preview.changes) - limit})
+    return lines

@@ -378,9 +378,8 @@ def _outcome(
 ) -> Preview:
     issues = list(parsed.issues)
     changes: tuple[Change, ...] = ()
-    if save:
-        if parsed.errors:
-            raise ImportFailed(str(parsed.errors[0]))
+    saved = save and not parsed.errors
+    if saved:
         with transaction.atomic():
             with recording() as recorded:
                 apply()
@@ -401,7 +400,7 @@ def _outcome(
         issues=tuple(issues),
         changes=changes,
         rows_read=parsed.rows_read,
-        saved=save,
+        saved=saved,
     )
 
 
@@ -416,7 +415,8 @@ def division_import(
 ) -> Preview:
     """Read a division-table file and preview it, or save it (one transaction).
 
-    Raises FileRejected for a file that cannot be read, ImportFailed when saving is refused.
+    A file with errors is never saved: the preview comes back with ``saved`` false. Raises
+    FileRejected for a file that cannot be read, ImportFailed when the save is refused.
     """
     parsed = read_division(path, filename=filename, target=target)
     return _outcome(

@@ -52,7 +52,7 @@ def read_docx(path: Path, filename: str) -> list[Grid]:
     with open_package(path, filename, "DOCX") as archive:
         stream = member(archive, "word/document.xml")
         if stream is None:
-            raise not_a(filename, "DOCX", b"PK")
+            raise not_a(filename, "DOCX", b"PK", archive)
         with stream:
             depth = 0
             builder: GridBuilder | None = None

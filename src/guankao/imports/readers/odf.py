@@ -24,7 +24,7 @@ from guankao.imports.readers.base import (
     clean_cell_text,
     column_letter,
 )
-from guankao.imports.readers.package import member, not_a, open_package
+from guankao.imports.readers.package import member, not_a, open_package, package_kind
 from guankao.imports.readers.xlsx import format_number
 from guankao.imports.readers.xml import iterparse
 
@@ -108,9 +108,11 @@ def read_odf(path: Path, filename: str, expected: str) -> list[Grid]:
     kind = GridKind.SHEET if expected == "ODS" else GridKind.TABLE
     grids: list[Grid] = []
     with open_package(path, filename, expected) as archive:
+        if package_kind(archive) not in (expected, None):
+            raise not_a(filename, expected, b"PK", archive)
         stream = member(archive, "content.xml")
         if stream is None:
-            raise not_a(filename, expected, b"PK")
+            raise not_a(filename, expected, b"PK", archive)
         with stream:
             depth = 0
             table: _Table | None = None

@@ -59,10 +59,30 @@ def check_size(path: Path, filename: str) -> None:
         )
 
 
-def not_a(filename: str, expected: str, head: bytes) -> FileRejected:
+def package_kind(archive: zipfile.ZipFile) -> str | None:
+    """What an office package really is, from the parts it holds."""
+    names = set(archive.namelist())
+    if "xl/workbook.xml" in names:
+        return "XLSX"
+    if "word/document.xml" in names:
+        return "DOCX"
+    if "mimetype" in names:
+        with archive.open("mimetype") as stream:
+            mimetype = stream.read(100)
+        for suffix, kind in ((b".spreadsheet", "ODS"), (b".text", "ODT")):
+            if mimetype.endswith(suffix):
+                return kind
+    return None
+
+
+def not_a(
+    filename: str, expected: str, head: bytes, archive: zipfile.ZipFile | None = None
+) -> FileRejected:
     """The error for a file whose content is not the format its name claims."""
     found = sniff(head)
-    if found and found != "ZIP":
+    if archive is not None:
+        found = package_kind(archive) or found
+    if found and found not in ("ZIP", expected):
         return FileRejected(
             filename,
             _("副檔名是 %(expected)s，內容卻是 %(found)s 檔案，無法匯入。")

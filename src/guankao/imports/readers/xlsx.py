@@ -63,7 +63,7 @@ def _sheets(archive: zipfile.ZipFile, filename: str) -> list[tuple[str, str]]:
                     targets[element.get("Id", "")] = posixpath.normpath(path)
     workbook = member(archive, "xl/workbook.xml")
     if workbook is None:
-        raise not_a(filename, "XLSX", b"PK")
+        raise not_a(filename, "XLSX", b"PK", archive)
     sheets: list[tuple[str, str]] = []
     with workbook:
         for _event, element in iterparse(workbook, filename, ("end",)):
@@ -227,7 +227,7 @@ def read_xlsx(path: Path, filename: str) -> list[Grid]:
     with open_package(path, filename, "XLSX") as archive:
         sheets = _sheets(archive, filename)
         if not sheets:
-            raise not_a(filename, "XLSX", b"PK")
+            raise not_a(filename, "XLSX", b"PK", archive)
         date1904 = False
         workbook = member(archive, "xl/workbook.xml")
         if workbook is not None:
