@@ -4,19 +4,36 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from guankao.core.models import Agency
-from guankao.core.services import Actor, upsert
+from guankao.core.services import Actor, audit_record, model_update, upsert
+from guankao.performance import rules, selectors
+from guankao.performance.exceptions import (
+    InvalidInput,
+    InvalidTransition,
+    ReportLocked,
+    ReportNotReady,
+)
 from guankao.performance.models import (
+    ControlCode,
+    DepartmentSettings,
     Indicator,
     KeyAchievement,
     Measure,
+    MeasureKind,
     PerformanceReport,
     Plan,
+    RateMethod,
+    ReportStatus,
     ShortfallReview,
 )
+from guankao.tw import to_roc_year
 
 
 @transaction.atomic
@@ -150,3 +167,295 @@ def key_achievement_upsert(
         data={"title": title, "body": body},
         actor=actor,
     )
+
+
+# --- editing (the staff pages and the API) --------------------------------------------------
+
+PLAN_FIELDS = frozenset(
+    {
+        "name",
+        "budget_thousands",
+        "executed_thousands",
+        "control_code",
+        "control_note",
+        "reported_rate",
+    }
+)
+INDICATOR_FIELDS = frozenset({"text", "standard_text", "achievement_text"})
+MEASURE_FIELDS = frozenset({"label", "target", "actual", "unit", "actual_unit", "due", "done"})
+REPORT_FIELDS = frozenset({"title", "preface", "code_footnote"})
+
+
+def _check_fields(data: dict[str, Any], allowed: frozenset[str]) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise InvalidInput({name: [_("不能修改這個欄位。")] for name in unknown})
+
+
+def _report_of_year(department: Agency, year: int) -> PerformanceReport | None:
+    return PerformanceReport.objects.filter(department=department, year=year).first()
+
+
+def check_editable(*, department: Agency, year: int) -> None:
+    """Refuse edits while the year's report is final: reviewers sign off what they saw
+    (decision 0012). Send it back to draft first."""
+    report = _report_of_year(department, year)
+    if report is not None and report.status == ReportStatus.FINAL:
+        raise ReportLocked(
+            _("%(title)s已定稿，不能修改資料；請先退回草稿。") % {"title": report.title}
+        )
+
+
+def _validated_update(
+    *, instance: models.Model, data: dict[str, Any], actor: Actor
+) -> tuple[models.Model, bool]:
+    try:
+        return model_update(instance=instance, data=data, actor=actor)
+    except ValidationError as error:
+        raise InvalidInput.from_validation_error(error) from None
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, data: dict[str, Any], actor: Actor) -> Plan:
+    """Change a plan's name, budget, executed amount, 管考代碼 or reported 執行率."""
+    _check_fields(data, PLAN_FIELDS)
+    check_editable(department=plan.department, year=plan.year)
+    _validated_update(instance=plan, data=data, actor=actor)
+    return plan
+
+
+@transaction.atomic
+def indicator_update(*, indicator: Indicator, data: dict[str, Any], actor: Actor) -> Indicator:
+    """Change an indicator's texts as the report prints them."""
+    _check_fields(data, INDICATOR_FIELDS)
+    check_editable(department=indicator.plan.department, year=indicator.plan.year)
+    _validated_update(instance=indicator, data=data, actor=actor)
+    return indicator
+
+
+@transaction.atomic
+def measure_update(*, measure: Measure, data: dict[str, Any], actor: Actor) -> Measure:
+    """Change a measure's target, actual, unit, label or dates.
+
+    When the indicator's 衡量標準 or 執行績效 text prints the old figure exactly once, it is
+    rewritten with the new one, so the table's text keeps agreeing with its numbers; otherwise
+    the text is left alone and the reviewer view flags the disagreement.
+    """
+    _check_fields(data, MEASURE_FIELDS)
+    indicator = measure.indicator
+    check_editable(department=indicator.plan.department, year=indicator.plan.year)
+    old_target, old_actual = measure.target, measure.actual
+    _validated_update(instance=measure, data=data, actor=actor)
+    texts: dict[str, str] = {}
+    if old_target is not None and measure.target is not None and measure.target != old_target:
+        rewritten = rules.replace_figure(
+            indicator.standard_text, old_target, measure.target, [measure.unit]
+        )
+        if rewritten is not None:
+            texts["standard_text"] = rewritten
+    if old_actual is not None and measure.actual is not None and measure.actual != old_actual:
+        rewritten = rules.replace_figure(
+            indicator.achievement_text,
+            old_actual,
+            measure.actual,
+            [measure.unit, measure.actual_unit],
+        )
+        if rewritten is not None:
+            texts["achievement_text"] = rewritten
+    if texts:
+        _validated_update(instance=indicator, data=texts, actor=actor)
+    return measure
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    department: Agency,
+    year: int,
+    name: str,
+    budget_thousands: int,
+    control_code: int = ControlCode.SELF_MANAGED,
+    control_note: str = "",
+    actor: Actor,
+) -> Plan:
+    """Add a plan at the end of the department's plans for the Gregorian ``year``."""
+    check_editable(department=department, year=year)
+    last = Plan.objects.filter(department=department, year=year).aggregate(n=Max("number"))["n"]
+    plan = Plan(
+        department=department,
+        year=year,
+        number=(last or 0) + 1,
+        name=name,
+        budget_thousands=budget_thousands,
+        control_code=control_code,
+        control_note=control_note,
+    )
+    return _validated_create(plan, actor)
+
+
+@transaction.atomic
+def indicator_create(*, plan: Plan, text: str, standard_text: str, actor: Actor) -> Indicator:
+    """Add an indicator at the end of ``plan``."""
+    check_editable(department=plan.department, year=plan.year)
+    last = plan.indicators.aggregate(n=Max("number"))["n"]
+    indicator = Indicator(plan=plan, number=(last or 0) + 1, text=text, standard_text=standard_text)
+    return _validated_create(indicator, actor)
+
+
+@transaction.atomic
+def measure_create(
+    *,
+    indicator: Indicator,
+    label: str,
+    kind: str = MeasureKind.NUMERIC,
+    target: Decimal | None = None,
+    unit: str = "",
+    due: datetime.date | None = None,
+    actor: Actor,
+) -> Measure:
+    """Add a measure at the end of ``indicator``: a target with its unit, or a due date."""
+    check_editable(department=indicator.plan.department, year=indicator.plan.year)
+    last = indicator.measures.aggregate(n=Max("position"))["n"]
+    measure = Measure(
+        indicator=indicator,
+        position=(last or 0) + 1,
+        label=label,
+        kind=kind,
+        target=target,
+        unit=unit,
+        due=due,
+    )
+    return _validated_create(measure, actor)
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _validated_create(instance: M, actor: Actor) -> M:
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise InvalidInput.from_validation_error(error) from None
+    instance.save()
+    audit_record(actor=actor, action="create", obj=instance)
+    return instance
+
+
+@transaction.atomic
+def shortfall_review_save(
+    *, measure: Measure, reason: str, improvement: str, actor: Actor
+) -> ShortfallReview:
+    """Write the 未達成原因分析 and 改進措施 of a measure (the shortfall review form)."""
+    plan = measure.indicator.plan
+    check_editable(department=plan.department, year=plan.year)
+    try:
+        return shortfall_review_upsert(
+            measure=measure, reason=reason.strip(), improvement=improvement.strip(), actor=actor
+        )
+    except ValidationError as error:
+        raise InvalidInput.from_validation_error(error) from None
+
+
+@transaction.atomic
+def department_rate_method_set(
+    *, department: Agency, rate_method: str, actor: Actor
+) -> DepartmentSettings:
+    """Choose how the department's 執行率 is obtained: reported, measures or budget."""
+    if rate_method not in RateMethod.values:
+        raise InvalidInput({"rate_method": [_("不明的執行率計算方式。")]})
+    try:
+        return upsert(
+            model=DepartmentSettings,
+            lookup={"department": department},
+            data={"rate_method": rate_method},
+            actor=actor,
+        )
+    except ValidationError as error:
+        raise InvalidInput.from_validation_error(error) from None
+
+
+@transaction.atomic
+def report_create(*, department: Agency, year: int, actor: Actor) -> PerformanceReport:
+    """Start the year's report as a draft, titled the way the printed reports are."""
+    title = _("%(jurisdiction)s政府%(department)s%(year)d年度施政績效報告") % {
+        "jurisdiction": department.jurisdiction.name,
+        "department": department.name,
+        "year": to_roc_year(year),
+    }
+    report = PerformanceReport(
+        department=department, year=year, title=title, preface=_("（請填寫前言）")
+    )
+    return _validated_create(report, actor)
+
+
+@transaction.atomic
+def report_update(*, report: PerformanceReport, data: dict[str, Any], actor: Actor) -> None:
+    """Change the report's title, 前言 or code footnote (only while it is a draft)."""
+    _check_fields(data, REPORT_FIELDS)
+    check_editable(department=report.department, year=report.year)
+    _validated_update(instance=report, data=data, actor=actor)
+
+
+@transaction.atomic
+def key_achievement_save(
+    *, report: PerformanceReport, number: int, title: str, body: str, actor: Actor
+) -> KeyAchievement:
+    """Write item ``number`` of 伍; the body may embed live figures such as {plan 1 total}."""
+    check_editable(department=report.department, year=report.year)
+    try:
+        return key_achievement_upsert(
+            report=report, number=number, title=title, body=body, actor=actor
+        )
+    except ValidationError as error:
+        raise InvalidInput.from_validation_error(error) from None
+
+
+# --- the report's status: one state machine ------------------------------------------------
+
+# (from, to) pairs the state machine allows; everything else is an InvalidTransition.
+TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
+    {
+        (ReportStatus.DRAFT, ReportStatus.FINAL),
+        (ReportStatus.FINAL, ReportStatus.PUBLISHED),
+        (ReportStatus.FINAL, ReportStatus.DRAFT),
+    }
+)
+
+
+def allowed_transitions(status: str) -> list[str]:
+    """The statuses a report in ``status`` may move to, in the order buttons show them."""
+    return [to for to in ReportStatus.values if (status, to) in TRANSITIONS]
+
+
+@transaction.atomic
+def report_transition(
+    *, report: PerformanceReport, to_status: str, actor: Actor
+) -> PerformanceReport:
+    """Move the report along draft → final → published (or final → draft), audited.
+
+    Becoming final runs the rules first: every shortfall 參 lists needs its reason or
+    improvement text, and every live figure must resolve; ReportNotReady lists what is missing.
+    """
+    # Lock the row so that two reviewers clicking at once cannot both move it.
+    current = PerformanceReport.objects.select_for_update().get(pk=report.pk)
+    if (current.status, to_status) not in TRANSITIONS:
+        labels = dict(ReportStatus.choices)
+        raise InvalidTransition(
+            _("報告狀態不能從「%(from)s」改為「%(to)s」。")
+            % {
+                "from": labels.get(current.status, current.status),
+                "to": labels.get(to_status, to_status),
+            }
+        )
+    if to_status == ReportStatus.FINAL:
+        problems = rules.finalization_problems(selectors.report_data(current))
+        if problems:
+            raise ReportNotReady(_("報告尚不能定稿："), problems)
+    model_update(
+        instance=current,
+        data={"status": to_status},
+        actor=actor,
+        action=f"status {current.status} → {to_status}",
+    )
+    report.status = current.status
+    return current

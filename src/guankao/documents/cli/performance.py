@@ -1,0 +1,26 @@
+"""``guankao report performance --org SLUG --year ROC --format F -o FILE``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from guankao.documents.reports import performance
+from guankao.performance.selectors import performance_report
+
+HELP = "施政績效報告 of one department and year, e.g. --org hsinchu-social --year 108"
+FORMATS = performance.FORMATS
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--org`` (the department's slug) and ``--year`` (ROC year)."""
+    parser.add_argument(
+        "--org", required=True, metavar="SLUG", help="department slug, e.g. hsinchu-social"
+    )
+    parser.add_argument("--year", required=True, type=int, metavar="ROC", help="ROC year, e.g. 108")
+
+
+def run(options: dict[str, Any]) -> bytes:
+    """Build the report model from the database and render it."""
+    report = performance_report(department_slug=options["org"], roc_year=options["year"])
+    return performance.render(report, options["format"])

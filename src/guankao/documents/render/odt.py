@@ -1,0 +1,230 @@
+"""ODT (OpenDocument text, the government's standard format) with odfdo.
+
+Tables are real Writer tables: header rows in ``table:table-header-rows`` (repeated on every
+page), spans as ``number-rows-spanned`` with covered cells, rows kept on one page. A4 with the
+page number in the footer; Noto Sans CJK TC for Chinese text.
+"""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape, quoteattr
+
+from odfdo import Cell as OdfCell
+from odfdo import Document as OdfDocument
+from odfdo import Element, Header, Row, Style
+from odfdo import Paragraph as OdfParagraph
+from odfdo import Table as OdfTable
+
+from guankao.documents.model import Block, Cell, Document, Footnote, Heading, Paragraph, Table
+
+PAGE_WIDTH_CM = 21.0
+MARGIN_CM = 2.0
+TEXT_WIDTH_CM = PAGE_WIDTH_CM - 2 * MARGIN_CM
+
+
+def style(xml: str) -> Style:
+    """An ODF style from its XML (odfdo builds the registered Style class for style:style)."""
+    element = Element.from_tag(xml)
+    if not isinstance(element, Style):
+        raise TypeError(f"not a style: {xml[:40]}")
+    return element
+
+
+def _text_props(document: Document, *, size: str = "11pt", bold: bool = False) -> str:
+    font = quoteattr(f"'{document.font_family}'")
+    weight = (
+        ' fo:font-weight="bold" style:font-weight-asian="bold" style:font-weight-complex="bold"'
+        if bold
+        else ""
+    )
+    return (
+        f"<style:text-properties fo:font-family={font} style:font-family-asian={font}"
+        f' fo:font-size="{size}" style:font-size-asian="{size}"'
+        f' fo:language-asian="zh" fo:country-asian="TW"{weight}/>'
+    )
+
+
+def _paragraph_style(
+    document: Document,
+    name: str,
+    *,
+    size: str = "11pt",
+    bold: bool = False,
+    align: str = "start",
+    indent: str = "0cm",
+    first_line: str = "0cm",
+    space_after: str = "0.15cm",
+    keep_with_next: bool = False,
+) -> Style:
+    keep = ' fo:keep-with-next="always"' if keep_with_next else ""
+    return style(
+        f'<style:style style:name="{name}" style:family="paragraph">'
+        f'<style:paragraph-properties fo:text-align="{align}" fo:margin-left="{indent}"'
+        f' fo:text-indent="{first_line}" fo:margin-top="0cm" fo:margin-bottom="{space_after}"'
+        f' fo:line-height="130%"{keep}/>'
+        f"{_text_props(document, size=size, bold=bold)}</style:style>"
+    )
+
+
+def _install_styles(odf: OdfDocument, document: Document) -> None:
+    styles = [
+        _paragraph_style(document, "GkTitle", size="16pt", bold=True, align="center"),
+        _paragraph_style(document, "GkSubtitle", align="center"),
+        _paragraph_style(document, "GkHeading1", size="13pt", bold=True, keep_with_next=True),
+        _paragraph_style(document, "GkHeading2", size="12pt", bold=True, keep_with_next=True),
+        _paragraph_style(document, "GkBody", first_line="0.78cm"),
+        _paragraph_style(document, "GkFootnote", size="9.5pt"),
+        _paragraph_style(document, "GkCell", size="10pt", space_after="0cm"),
+        _paragraph_style(document, "GkCellCenter", size="10pt", align="center", space_after="0cm"),
+        _paragraph_style(document, "GkCellEnd", size="10pt", align="end", space_after="0cm"),
+        _paragraph_style(
+            document, "GkCellHead", size="10pt", bold=True, align="center", space_after="0cm"
+        ),
+        style(
+            '<style:style style:name="GkTableCell" style:family="table-cell">'
+            '<style:table-cell-properties fo:border="0.5pt solid #000000" fo:padding="0.08cm"'
+            ' style:vertical-align="top"/></style:style>'
+        ),
+        style(
+            '<style:style style:name="GkHeadCell" style:family="table-cell">'
+            '<style:table-cell-properties fo:border="0.5pt solid #000000" fo:padding="0.08cm"'
+            ' fo:background-color="#f2f2f2" style:vertical-align="middle"/></style:style>'
+        ),
+        # Rows stay on one page, as in the printed report.
+        style(
+            '<style:style style:name="GkRow" style:family="table-row">'
+            '<style:table-row-properties fo:keep-together="always"/></style:style>'
+        ),
+    ]
+    for item in styles:
+        odf.insert_style(item, automatic=True)
+    # Hanging indents for numbered paragraphs (「一、…」): one style per indent used.
+    for indent in sorted(
+        {b.indent for b in document.blocks if isinstance(b, Paragraph) and b.indent}
+    ):
+        odf.insert_style(
+            _paragraph_style(
+                document, f"GkItem{indent}", indent=f"{indent}em", first_line=f"-{indent}em"
+            ),
+            automatic=True,
+        )
+    _install_footer(odf, document)
+
+
+def _install_footer(odf: OdfDocument, document: Document) -> None:
+    """Page numbers in the footer of the standard A4 page."""
+    odf.insert_style(
+        _paragraph_style(document, "GkPageFooter", size="9pt", align="center", space_after="0cm")
+    )
+    layout = odf.get_style("page-layout", "Mpm1")
+    if layout is not None:
+        layout.append(
+            Element.from_tag(
+                '<style:footer-style><style:header-footer-properties fo:min-height="0.6cm"'
+                ' fo:margin-top="0.3cm"/></style:footer-style>'
+            )
+        )
+    master = odf.get_style("master-page", "Standard")
+    if master is None:
+        return
+    label = escape(document.page_label)
+    label = label.replace(
+        "{page}", '<text:page-number text:select-page="current">1</text:page-number>'
+    ).replace("{pages}", "<text:page-count>1</text:page-count>")
+    master.append(
+        Element.from_tag(
+            f'<style:footer><text:p text:style-name="GkPageFooter">{label}</text:p></style:footer>'
+        )
+    )
+
+
+def _table(odf: OdfDocument, table: Table, index: int) -> OdfTable:
+    name = table.name or f"Table{index}"
+    total = sum(c.width for c in table.columns) or 1
+    widths = [TEXT_WIDTH_CM * c.width / total for c in table.columns]
+    odf.insert_style(
+        style(
+            f'<style:style style:name="{name}" style:family="table">'
+            f'<style:table-properties style:width="{TEXT_WIDTH_CM:.2f}cm" table:align="left"/>'
+            "</style:style>"
+        ),
+        automatic=True,
+    )
+    result = OdfTable(name, style=name)
+    for x, width in enumerate(widths):
+        odf.insert_style(
+            style(
+                f'<style:style style:name="{name}.C{x}" style:family="table-column">'
+                f'<style:table-column-properties style:column-width="{width:.2f}cm"/>'
+                "</style:style>"
+            ),
+            automatic=True,
+        )
+        result.append(Element.from_tag(f'<table:table-column table:style-name="{name}.C{x}"/>'))
+    grid = table.grid()
+    header_count = len(table.header_rows)
+    header = Element.from_tag("<table:table-header-rows/>") if table.repeat_header else None
+    for y, line in enumerate(grid):
+        row = Row(style="GkRow")
+        for cell in line:
+            row.append(_cell(cell, head=y < header_count))
+        if header is not None and y < header_count:
+            header.append(row)
+        else:
+            if header is not None and y == header_count:
+                result.append(header)
+            result.append(row)
+    if header is not None and len(grid) == header_count:
+        result.append(header)
+    return result
+
+
+def _cell(cell: Cell | None, *, head: bool) -> OdfCell:
+    if cell is None:
+        covered = OdfCell()
+        covered.tag = "table:covered-table-cell"
+        return covered
+    result = OdfCell(style="GkHeadCell" if head or cell.header else "GkTableCell")
+    if cell.rowspan > 1:
+        result.set_attribute("table:number-rows-spanned", str(cell.rowspan))
+    if cell.colspan > 1:
+        result.set_attribute("table:number-columns-spanned", str(cell.colspan))
+    paragraph_style = (
+        "GkCellHead"
+        if head
+        else {"start": "GkCell", "center": "GkCellCenter", "end": "GkCellEnd"}[cell.align]
+    )
+    for line in cell.lines:
+        result.append(OdfParagraph(line, style=paragraph_style))
+    return result
+
+
+def _block(odf: OdfDocument, block: Block, index: int) -> list[Element]:
+    if isinstance(block, Heading):
+        heading_style = "GkHeading1" if block.level == 1 else "GkHeading2"
+        return [Header(block.level, block.text, style=heading_style)]
+    if isinstance(block, Paragraph):
+        body_style = f"GkItem{block.indent}" if block.indent else "GkBody"
+        return [OdfParagraph(line, style=body_style) for line in block.text.split("\n")]
+    if isinstance(block, Footnote):
+        return [OdfParagraph(block.text, style="GkFootnote")]
+    return [_table(odf, block, index)]
+
+
+def render(document: Document) -> bytes:
+    """The document as an editable ODT file."""
+    odf = OdfDocument("text")
+    body = odf.body
+    body.clear()
+    _install_styles(odf, document)
+    odf.meta.title = document.title
+    body.append(OdfParagraph(document.title, style="GkTitle"))
+    for line in document.subtitle_lines:
+        body.append(OdfParagraph(line, style="GkSubtitle"))
+    for index, block in enumerate(document.blocks, start=1):
+        for element in _block(odf, block, index):
+            body.append(element)
+    buffer = io.BytesIO()
+    odf.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,261 @@
+"""Reads of the performance app: departments and years, and the report model of one report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from guankao.core.models import Agency
+from guankao.performance.exceptions import NotFound
+from guankao.performance.models import (
+    DepartmentSettings,
+    Indicator,
+    KeyAchievement,
+    Measure,
+    PerformanceReport,
+    Plan,
+    RateMethod,
+    ShortfallReview,
+)
+from guankao.performance.report_model import (
+    AchievementData,
+    IndicatorData,
+    MeasureData,
+    PlanData,
+    ReportData,
+    ReviewData,
+)
+from guankao.tw import from_roc_year, to_roc_year
+
+if TYPE_CHECKING:
+    # Only the type: datafile writes through services, which read through this module.
+    from guankao.performance.datafile import PerformanceFile
+
+
+def department_get(*, slug: str) -> Agency:
+    """The department called ``slug``; NotFound names it otherwise."""
+    department = Agency.objects.select_related("jurisdiction").filter(slug=slug).first()
+    if department is None:
+        raise NotFound(_("找不到機關「%(slug)s」。") % {"slug": slug})
+    return department
+
+
+def rate_method_of(department: Agency) -> str:
+    """The department's 執行率 method; departments without settings use the reported rate."""
+    settings = DepartmentSettings.objects.filter(department=department).first()
+    return settings.rate_method if settings else RateMethod.REPORTED
+
+
+def report_get(
+    *, department: Agency, roc_year: int, published_only: bool = False
+) -> PerformanceReport:
+    """The report of ``department`` for ROC year ``roc_year``; NotFound otherwise.
+
+    With ``published_only`` it reads through the published-only manager, for public pages.
+    """
+    manager = PerformanceReport.public_objects if published_only else PerformanceReport.objects
+    report = manager.filter(department=department, year=from_roc_year(roc_year)).first()
+    if report is None:
+        raise NotFound(
+            _("找不到%(department)s %(year)d年度的施政績效報告。")
+            % {"department": department.label, "year": roc_year}
+        )
+    return report
+
+
+def plans_of(*, department: Agency, roc_year: int) -> QuerySet[Plan]:
+    """The department's plans of the year with indicators, measures and reviews (4 queries)."""
+    measures = Measure.objects.select_related("shortfall_review").order_by("position")
+    indicators = Indicator.objects.order_by("number").prefetch_related(
+        Prefetch("measures", queryset=measures)
+    )
+    return (
+        Plan.objects.of(department)
+        .for_roc_year(roc_year)
+        .order_by("number")
+        .prefetch_related(Prefetch("indicators", queryset=indicators))
+    )
+
+
+def _review(measure: Measure) -> ReviewData | None:
+    try:
+        review: ShortfallReview = measure.shortfall_review
+    except ShortfallReview.DoesNotExist:
+        return None
+    return ReviewData(reason=review.reason, improvement=review.improvement)
+
+
+def measure_data(measure: Measure) -> MeasureData:
+    """The report model of one measure."""
+    return MeasureData(
+        id=measure.pk,
+        position=measure.position,
+        label=measure.label,
+        kind=measure.kind,
+        target=measure.target,
+        actual=measure.actual,
+        unit=measure.unit,
+        actual_unit=measure.actual_unit,
+        due=measure.due,
+        done=measure.done,
+        review=_review(measure),
+    )
+
+
+def plan_data(plan: Plan) -> PlanData:
+    """The report model of one plan (with prefetched indicators and measures)."""
+    return PlanData(
+        id=plan.pk,
+        number=plan.number,
+        name=plan.name,
+        budget_thousands=plan.budget_thousands,
+        executed_thousands=plan.executed_thousands,
+        control_code=plan.control_code,
+        control_note=plan.control_note,
+        reported_rate=plan.reported_rate,
+        indicators=tuple(
+            IndicatorData(
+                id=indicator.pk,
+                number=indicator.number,
+                text=indicator.text,
+                standard_text=indicator.standard_text,
+                achievement_text=indicator.achievement_text,
+                measures=tuple(measure_data(m) for m in indicator.measures.all()),
+            )
+            for indicator in plan.indicators.all()
+        ),
+    )
+
+
+def report_data(report: PerformanceReport) -> ReportData:
+    """The report model of ``report``: about eight queries, whatever the number of plans."""
+    department = report.department
+    plans = plans_of(department=department, roc_year=to_roc_year(report.year))
+    achievements = KeyAchievement.objects.filter(report=report).order_by("number")
+    return ReportData(
+        id=report.pk,
+        department_slug=department.slug,
+        department_name=department.name,
+        jurisdiction_name=department.jurisdiction.name,
+        year=report.year,
+        title=report.title,
+        preface=report.preface,
+        code_footnote=report.code_footnote,
+        status=report.status,
+        rate_method=rate_method_of(department),
+        plans=tuple(plan_data(p) for p in plans),
+        achievements=tuple(
+            AchievementData(number=a.number, title=a.title, body=a.body) for a in achievements
+        ),
+    )
+
+
+def performance_report(
+    *, department_slug: str, roc_year: int, published_only: bool = False
+) -> ReportData:
+    """The report model for ``guankao report performance`` and the API; NotFound names what is
+    missing (the department, or its report for that year)."""
+    department = department_get(slug=department_slug)
+    report = report_get(department=department, roc_year=roc_year, published_only=published_only)
+    report.department = department  # already loaded with its jurisdiction
+    return report_data(report)
+
+
+def report_data_from_file(parsed: PerformanceFile, *, rate_method: str = "reported") -> ReportData:
+    """The report model of a data file as read, without the database (benchmarks, previews)."""
+    reviews = {(s.plan, s.indicator, s.measure): s for s in parsed.shortfalls}
+
+    def review(plan: int, indicator: int, position: int) -> ReviewData | None:
+        row = reviews.get((plan, indicator, position))
+        return ReviewData(row.reason, row.improvement) if row else None
+
+    plans = tuple(
+        PlanData(
+            number=p.number,
+            name=p.name,
+            budget_thousands=p.budget,
+            control_code=p.control_code,
+            control_note=p.control_note,
+            reported_rate=p.execution_rate,
+            indicators=tuple(
+                IndicatorData(
+                    number=i.number,
+                    text=i.text,
+                    standard_text=i.standard,
+                    achievement_text=i.achievement,
+                    measures=tuple(
+                        MeasureData(
+                            position=position,
+                            label=m.label,
+                            kind=m.kind,
+                            target=m.target,
+                            actual=m.actual,
+                            unit=m.unit,
+                            actual_unit=m.actual_unit,
+                            due=m.due,
+                            done=m.done,
+                            review=review(p.number, i.number, position),
+                        )
+                        for position, m in enumerate(i.measures, start=1)
+                    ),
+                )
+                for i in p.indicators
+            ),
+        )
+        for p in parsed.plans
+    )
+    return ReportData(
+        department_slug=parsed.department_slug,
+        department_name=parsed.department_name,
+        jurisdiction_name=parsed.jurisdiction_name,
+        year=from_roc_year(parsed.roc_year),
+        title=parsed.title,
+        preface=parsed.preface,
+        code_footnote=parsed.code_footnote,
+        status=parsed.status,
+        rate_method=rate_method,
+        plans=plans,
+        achievements=tuple(AchievementData(n, t, b) for n, t, b in parsed.achievements),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentYear:
+    """One row of the departments-and-years page."""
+
+    department: Agency
+    roc_year: int
+    plan_count: int
+    report: PerformanceReport | None
+
+
+def department_years() -> list[DepartmentYear]:
+    """Every department-year that has plans or a report, newest year first (two queries)."""
+    counts = (
+        Plan.objects.values("department", "year")
+        .annotate(n=Count("id"))
+        .values_list("department", "year", "n")
+    )
+    plan_counts = {(d, y): n for d, y, n in counts}
+    reports = {
+        (r.department_id, r.year): r
+        for r in PerformanceReport.objects.select_related("department__jurisdiction")
+    }
+    keys = set(plan_counts) | set(reports)
+    departments = {
+        a.pk: a
+        for a in Agency.objects.select_related("jurisdiction").filter(pk__in={d for d, _y in keys})
+    }
+    rows = [
+        DepartmentYear(
+            department=departments[d],
+            roc_year=to_roc_year(y),
+            plan_count=plan_counts.get((d, y), 0),
+            report=reports.get((d, y)),
+        )
+        for d, y in keys
+    ]
+    return sorted(rows, key=lambda r: (r.department.label, -r.roc_year))
