@@ -1,7 +1,95 @@
-"""JSON API endpoints of the directory app, mounted at /api/v1/directory/."""
+"""JSON API of the directory, mounted at /api/v1/directory/: search and browse."""
 
 from __future__ import annotations
 
-from ninja import Router
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import translation
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from pydantic import Field
+
+from guankao.directory import hotlines
+from guankao.directory.languages import SOURCE, normalise_language
+from guankao.directory.presenters import area_view, present_search
+from guankao.directory.snapshot import Directory, get_directory
 
 router = Router(tags=["directory"])
+
+
+class SearchParams(Schema):
+    q: str = Field("", max_length=2000, description="the question, in any of the nine languages")
+    lang: str = Field(SOURCE, description="language of the texts returned")
+    limit: int = Field(10, ge=1, le=100)
+
+
+class Hotline(Schema):
+    number: str
+    name: str
+    tel: str
+
+
+class SearchOut(Schema):
+    query: str
+    language: str
+    violence: bool = Field(description="the question may be about violence: call 113 / 110")
+    hotlines: list[Hotline] = Field(description="113 and 110 first for violence; else 1990")
+    results: list[dict[str, Any]]
+
+
+class AreaOut(Schema):
+    slug: str
+    name: str
+    tasks: int
+
+
+def _directory(slug: str) -> Directory:
+    directory = get_directory(slug)
+    if directory is None:
+        raise HttpError(404, "jurisdiction not found")
+    return directory
+
+
+def _language(raw: str) -> str:
+    code = normalise_language(raw)
+    if code is None:
+        raise HttpError(422, f"unknown lang {raw[:20]!r}")
+    return code
+
+
+@router.get("/{jurisdiction}/search", response=SearchOut)
+def search(request: HttpRequest, jurisdiction: str, params: Query[SearchParams]) -> dict[str, Any]:
+    """Search the directory: tasks best first, each with its agency and a `tel:` link."""
+    directory = _directory(jurisdiction)
+    code = _language(params.lang)
+    query = params.q.strip()
+    ranking = directory.search(query, limit=params.limit)
+    view = present_search(directory, ranking, code)
+    shown = hotlines.URGENT if view.violence else (hotlines.IMMIGRANT,)
+    if not view.tasks:
+        shown = hotlines.ALL
+    with translation.override(code):
+        lines = [{"number": h.number, "name": str(h.name), "tel": h.phone.tel_uri} for h in shown]
+    return {
+        "query": query,
+        "language": code,
+        "violence": view.violence,
+        "hotlines": lines,
+        "results": [task.as_json() for task in view.tasks],
+    }
+
+
+@router.get("/{jurisdiction}/areas", response=list[AreaOut])
+def areas(request: HttpRequest, jurisdiction: str, lang: str = SOURCE) -> list[dict[str, Any]]:
+    """The service areas that have tasks, with how many."""
+    directory = _directory(jurisdiction)
+    code = _language(lang)
+    return [
+        {
+            "slug": area.slug,
+            "name": area_view(directory, area.slug, code).name.text,
+            "tasks": len(directory.tasks_in_area(area.slug)),
+        }
+        for area in directory.used_areas()
+    ]

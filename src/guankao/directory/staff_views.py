@@ -79,9 +79,9 @@ def copy_table(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(f"{_url_diff(table)}?other={source.pk}")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, str(problem))
     return redirect("directory:staff-tables")
 
 

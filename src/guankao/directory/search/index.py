@@ -75,9 +75,9 @@ class SearchIndex:
     def __init__(self, documents: Sequence[Document], concepts: ConceptTable) -> None:
         self.documents = tuple(documents)
         self.concepts = concepts
-        counts: list[Counter[str]] = []
+        counts: list[dict[str, float]] = []
         for document in self.documents:
-            counter: Counter[str] = Counter()
+            counter: dict[str, float] = defaultdict(float)
             for weight, text in document.texts:
                 for feature in features(text):
                     counter[feature] += weight * feature_weight(feature)
