@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -136,3 +137,116 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit entries are append-only.")
+
+
+class Role(models.TextChoices):
+    """What a person does in guankao; the role matrix in ``core.permissions`` says what each may do."""
+
+    COORDINATOR = "coordinator", _("管考承辦人")
+    REPORTER = "reporter", _("機關填報人")
+    REVIEWER = "reviewer", _("審查人員")
+    ADMIN = "admin", _("系統管理者")
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def reporters_of(self, agency: Agency) -> MembershipQuerySet:
+        return self.filter(role=Role.REPORTER, agency=agency, user__is_active=True)
+
+
+class Membership(models.Model):
+    """A role a user holds, over a jurisdiction or an agency (administrators hold it everywhere).
+
+    Coordinators and reviewers work for a whole jurisdiction or for one department (and its
+    units); reporters report for exactly one agency each (a person may hold several).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("使用者"),
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("縣市"),
+    )
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("機關"),
+    )
+    created_at = models.DateTimeField(_("建立時間"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("角色指派")
+        verbose_name_plural = _("角色指派")
+        ordering = ["user", "role", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="reporter", agency__isnull=False, jurisdiction__isnull=True)
+                | Q(role__in=["coordinator", "reviewer"])
+                & (
+                    Q(jurisdiction__isnull=False, agency__isnull=True)
+                    | Q(jurisdiction__isnull=True, agency__isnull=False)
+                )
+                | Q(role="admin", jurisdiction__isnull=True, agency__isnull=True),
+                name="membership_scope_fits_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "agency"],
+                condition=Q(agency__isnull=False),
+                name="membership_unique_per_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "jurisdiction"],
+                condition=Q(jurisdiction__isnull=False),
+                name="membership_unique_per_jurisdiction",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(jurisdiction__isnull=True, agency__isnull=True),
+                name="membership_unique_global",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.agency or self.jurisdiction
+        label = self.get_role_display()
+        return f"{self.user}：{label}（{where}）" if where else f"{self.user}：{label}"
+
+    def clean(self) -> None:
+        if self.role == Role.REPORTER and (self.agency_id is None or self.jurisdiction_id):
+            raise ValidationError(_("機關填報人須指定一個機關。"))
+        if self.role in (Role.COORDINATOR, Role.REVIEWER) and (
+            (self.agency_id is None) == (self.jurisdiction_id is None)
+        ):
+            raise ValidationError(_("管考承辦人與審查人員須指定一個縣市或一個機關（擇一）。"))
+        if self.role == Role.ADMIN and (self.agency_id or self.jurisdiction_id):
+            raise ValidationError(_("系統管理者不限縣市或機關，請勿指定。"))
+
+
+class LoginAttempt(models.Model):
+    """One sign-in attempt, kept for a day so that repeated failures lock the account briefly."""
+
+    username = models.CharField(_("帳號"), max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(_("來源位址"), null=True, blank=True)
+    succeeded = models.BooleanField(_("成功"))
+    created_at = models.DateTimeField(_("時間"), db_index=True)
+
+    class Meta:
+        verbose_name = _("登入紀錄")
+        verbose_name_plural = _("登入紀錄")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.succeeded}"

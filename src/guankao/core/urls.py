@@ -1,9 +1,12 @@
 from django.urls import path
 
 from guankao.core import views
+from guankao.core.throttle import ThrottledLoginView
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # The throttled sign-in page; src/guankao/urls.py also mounts it at accounts/login/.
+    path("login/", ThrottledLoginView.as_view(), name="login"),
 ]
