@@ -1,0 +1,329 @@
+"""Reads of the cycles app: loading a submission whole, lists, the dashboard and the audit trail.
+
+Each function issues a fixed number of queries, whatever the number of agencies or tasks
+(tests assert the counts).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from guankao.core.models import Agency, AuditEntry, Membership, Role
+from guankao.core.permissions import covers, memberships_of, scope_of
+from guankao.core.services import Actor
+from guankao.cycles.committee import (
+    AgencyLine,
+    AreaSection,
+    CommitteeReport,
+    FigureLine,
+    MeasureLine,
+    TaskLine,
+)
+from guankao.cycles.models import (
+    Attachment,
+    Figure,
+    MeasureEntry,
+    ReportingPeriod,
+    ReviewComment,
+    Submission,
+    SubmissionRevision,
+    SubmissionStatus,
+    TaskEntry,
+)
+from guankao.cycles.snapshots import figure_text
+from guankao.divisions.models import Task
+
+
+def entries_prefetch() -> list[Prefetch[str]]:
+    """What showing, editing or snapshotting a submission needs, in six queries."""
+    return [
+        Prefetch(
+            "task_entries",
+            queryset=TaskEntry.objects.select_related("task", "task__agency", "task__area")
+            .order_by("task__position")
+            .prefetch_related(
+                Prefetch("figures", queryset=Figure.objects.order_by("position")),
+                Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
+                Prefetch(
+                    "comments",
+                    queryset=ReviewComment.objects.select_related("author").order_by("created_at"),
+                ),
+            ),
+        ),
+        Prefetch(
+            "measure_entries",
+            queryset=MeasureEntry.objects.select_related(
+                "measure", "measure__indicator", "measure__indicator__plan"
+            ).order_by(
+                "measure__indicator__plan__number",
+                "measure__indicator__number",
+                "measure__position",
+            ),
+        ),
+    ]
+
+
+def submission_whole(pk: int) -> Submission:
+    """A submission with everything it holds; raises ``Submission.DoesNotExist``."""
+    return (
+        Submission.objects.with_scope()
+        .select_related("period__division_table", "submitted_by", "decided_by")
+        .prefetch_related(
+            *entries_prefetch(),
+            Prefetch(
+                "comments",
+                queryset=ReviewComment.objects.filter(entry__isnull=True)
+                .select_related("author")
+                .order_by("created_at"),
+                to_attr="general_comments",
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def submissions_visible_to(user: Actor) -> QuerySet[Submission]:
+    """Submissions a person may see: their agencies' own, or all in what they coordinate/review."""
+    if user is None:
+        return Submission.objects.all()
+    memberships = memberships_of(user)
+    if any(m.role == Role.ADMIN for m in memberships):
+        return Submission.objects.all()
+    condition = Q(pk__in=[])
+    for m in memberships:
+        if m.role == Role.REPORTER:
+            condition |= Q(agency_id=m.agency_id)
+        elif m.jurisdiction_id is not None:
+            condition |= Q(period__jurisdiction_id=m.jurisdiction_id)
+        elif m.agency_id is not None:
+            condition |= Q(agency_id=m.agency_id) | Q(agency__parent_id=m.agency_id)
+    return Submission.objects.filter(condition)
+
+
+def periods_overseen_by(user: Actor) -> list[ReportingPeriod]:
+    """Periods whose dashboard the person may open (coordinators, reviewers, administrators)."""
+    periods = list(
+        ReportingPeriod.objects.select_related(
+            "jurisdiction", "division_table", "department", "department__parent"
+        ).latest_first()
+    )
+    if user is None:
+        return periods
+    overseers = [m for m in memberships_of(user) if m.role != Role.REPORTER]
+    return [p for p in periods if any(covers(m, scope_of(p)) for m in overseers)]
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardRow:
+    """One agency's line on the coordinator's dashboard."""
+
+    submission: Submission
+    late: bool
+    shortfalls: int
+    missing: int
+    last_reminder: datetime.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """The period's progress: a row per agency and the totals by status."""
+
+    period: ReportingPeriod
+    rows: list[DashboardRow]
+    counts: dict[str, int]
+    late: int
+    shortfalls: int
+
+
+def period_dashboard(period: ReportingPeriod, *, today: datetime.date) -> Dashboard:
+    """Per agency: status, late or not, shortfalls, empty tasks and the last reminder sent."""
+    tw_period = period.period
+    submissions = (
+        Submission.objects.filter(period=period)
+        .select_related("agency", "agency__parent", "period")
+        .annotate(last_reminder=Max("reminders__sent_at"))
+        .prefetch_related(
+            Prefetch(
+                "task_entries",
+                queryset=TaskEntry.objects.only("id", "submission_id", "narrative", "behind"),
+            ),
+            Prefetch(
+                "measure_entries",
+                queryset=MeasureEntry.objects.select_related("measure"),
+            ),
+        )
+        .order_by("agency__label")
+    )
+    rows: list[DashboardRow] = []
+    counts = {status.value: 0 for status in SubmissionStatus}
+    for submission in submissions:
+        tasks = list(submission.task_entries.all())
+        measures = list(submission.measure_entries.all())
+        shortfalls = sum(e.behind for e in tasks) + sum(e.is_shortfall(tw_period) for e in measures)
+        missing = sum(not e.narrative.strip() for e in tasks) + sum(
+            e.actual is None and e.done is None for e in measures
+        )
+        counts[submission.status] += 1
+        rows.append(
+            DashboardRow(
+                submission=submission,
+                late=submission.is_late_on(today),
+                shortfalls=shortfalls,
+                missing=missing,
+                last_reminder=getattr(submission, "last_reminder", None),
+            )
+        )
+    return Dashboard(
+        period=period,
+        rows=rows,
+        counts=counts,
+        late=sum(r.late for r in rows),
+        shortfalls=sum(r.shortfalls for r in rows),
+    )
+
+
+def audit_trail(submission: Submission) -> QuerySet[AuditEntry]:
+    """Every audit entry about the submission, oldest first."""
+    return AuditEntry.objects.filter(
+        object_type=Submission._meta.label_lower, object_id=str(submission.pk)
+    ).order_by("created_at", "pk")
+
+
+def period_audit_trail(period: ReportingPeriod) -> QuerySet[AuditEntry]:
+    """The period's own entries and those of all its submissions, oldest first."""
+    submission_ids = [str(pk) for pk in period.submissions.values_list("pk", flat=True)]
+    return AuditEntry.objects.filter(
+        Q(object_type=ReportingPeriod._meta.label_lower, object_id=str(period.pk))
+        | Q(object_type=Submission._meta.label_lower, object_id__in=submission_ids)
+    ).order_by("created_at", "pk")
+
+
+def revisions_of(submission: Submission) -> QuerySet[SubmissionRevision]:
+    """Every kept version, newest first."""
+    return submission.revisions.select_related("created_by").order_by("-number")
+
+
+def reporters_of(agency: Agency) -> list[Membership]:
+    """Active reporters of the agency, with their user rows."""
+    return list(Membership.objects.reporters_of(agency).select_related("user"))
+
+
+def _plain(value: Decimal | None) -> int | Decimal | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
+def committee_report(period: ReportingPeriod, *, today: datetime.date) -> CommitteeReport:
+    """The committee report of ``period``: every task of the table by area, in the table's
+    order, with the approved 辦理情形; agencies not approved and shortfalls are marked."""
+    tw_period = period.period
+    submissions = list(
+        Submission.objects.filter(period=period)
+        .select_related("agency", "period")
+        .prefetch_related(*entries_prefetch())
+        .order_by("agency__label")
+    )
+    by_task: dict[int, tuple[Submission, TaskEntry]] = {}
+    measures: list[MeasureLine] = []
+    for submission in submissions:
+        approved = submission.status == SubmissionStatus.APPROVED
+        for entry in submission.task_entries.all():
+            by_task[entry.task_id] = (submission, entry)
+        for m in submission.measure_entries.all():
+            measure = m.measure
+            measures.append(
+                MeasureLine(
+                    plan=f"{measure.indicator.plan.number}. {measure.indicator.plan.name}",
+                    indicator=measure.indicator.text,
+                    label=measure.label,
+                    unit=measure.unit,
+                    target=_plain(measure.target),
+                    expected=_plain(m.expected_to_date(tw_period)),
+                    actual=_plain(m.actual) if approved else None,
+                    due=measure.due,
+                    done=m.done if approved else None,
+                    reported=approved,
+                    shortfall=approved and m.is_shortfall(tw_period),
+                )
+            )
+    areas: list[AreaSection] = []
+    if period.division_table_id is not None:
+        tasks = (
+            Task.objects.filter(table_id=period.division_table_id)
+            .select_related("agency", "area")
+            .order_by("area__position", "area_id", "position")
+        )
+        current: list[TaskLine] = []
+        area_name = None
+        for task in tasks:
+            if task.area.name != area_name and current:
+                areas.append(AreaSection(str(area_name), tuple(current)))
+                current = []
+            area_name = task.area.name
+            current.append(_task_line(task, by_task.get(task.pk)))
+        if current:
+            areas.append(AreaSection(str(area_name), tuple(current)))
+    table = period.division_table
+    agencies = tuple(
+        AgencyLine(
+            agency=s.agency.label,
+            status=s.status,
+            status_label=str(SubmissionStatus(s.status).label),
+            submitted_on=timezone.localdate(s.submitted_at) if s.submitted_at else None,
+            late=s.is_late_on(today),
+            is_sample=s.is_sample,
+        )
+        for s in submissions
+    )
+    subject = table.title if table else f"{period.department}施政計畫"
+    return CommitteeReport(
+        jurisdiction=period.jurisdiction.name,
+        jurisdiction_slug=period.jurisdiction.slug,
+        title=f"{subject}{tw_period.name}辦理情形",
+        table_title=table.title if table else "",
+        table_version=table.version if table else "",
+        period_code=period.code,
+        period_name=tw_period.name,
+        starts_on=period.starts_on,
+        ends_on=period.ends_on,
+        deadline=period.deadline,
+        generated_on=today,
+        areas=tuple(areas),
+        measures=tuple(measures),
+        agencies=agencies,
+        has_sample=period.is_sample or any(s.is_sample for s in submissions),
+    )
+
+
+def _task_line(task: Task, found: tuple[Submission, TaskEntry] | None) -> TaskLine:
+    status = found[0].status if found else ""
+    approved = status == SubmissionStatus.APPROVED
+    entry = found[1] if found and approved else None
+    return TaskLine(
+        agency=task.agency.label,
+        number=task.number,
+        numbered=task.numbered,
+        task=task.text,
+        status=status,
+        status_label=str(SubmissionStatus(status).label) if status else "",
+        reported=entry is not None,
+        narrative=entry.narrative if entry else "",
+        figures=tuple(
+            FigureLine(f.label, f.plain_value, f.unit, figure_text(f.label, f.value, f.unit))
+            for f in (entry.figures.all() if entry else [])
+        ),
+        attachments=tuple(
+            a.original_name
+            for a in (entry.attachments.all() if entry else [])
+            if a.removed_at is None
+        ),
+        behind=entry.behind if entry else False,
+        behind_reason=entry.behind_reason if entry else "",
+        is_sample=bool(found and found[0].is_sample),
+    )

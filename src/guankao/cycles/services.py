@@ -1,0 +1,606 @@
+"""Every write of a reporting cycle: opening periods, saving drafts, the state machine, comments.
+
+Each function is keyword-only, atomic, checks the role matrix (``ensure_can``; ``actor=None`` is
+the system) and leaves an audit entry; each change to a submission also keeps a numbered
+revision. Statuses change only here, through ``cycles.state.next_status``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guankao.core.models import Agency, Jurisdiction
+from guankao.core.permissions import Action, ensure_can
+from guankao.core.services import Actor, audit_record, model_update
+from guankao.cycles import selectors
+from guankao.cycles.errors import (
+    EditConflict,
+    IncompleteSubmission,
+    InputRejected,
+    PeriodError,
+    SubmissionLocked,
+)
+from guankao.cycles.models import (
+    Attachment,
+    CommentKind,
+    Figure,
+    MeasureEntry,
+    ReportingPeriod,
+    ReviewComment,
+    Submission,
+    SubmissionRevision,
+    SubmissionStatus,
+    TaskEntry,
+    stored_name,
+)
+from guankao.cycles.snapshots import Snapshot, changes_as_audit, diff, snapshot
+from guankao.cycles.state import EDITABLE, RULES, Transition, next_status
+from guankao.cycles.uploads import MAX_FILES_PER_ENTRY, CheckedFile, check_upload
+from guankao.divisions.models import DivisionTable, Task
+from guankao.performance.models import Measure, MeasureKind
+from guankao.tw import format_roc_date, from_roc_year, parse_period_code
+
+
+def _user(actor: Actor) -> Any:
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _messages(error: ValidationError) -> str:
+    return "；".join(str(m) for m in error.messages)
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+def expected_agencies(
+    *, division_table: DivisionTable | None, department: Agency | None
+) -> list[Agency]:
+    """Who reports in a period: agencies with tasks in the table (table order), then the
+    department whose plans are reported."""
+    agencies: list[Agency] = []
+    if division_table is not None:
+        seen: set[int] = set()
+        for task in division_table.tasks.select_related("agency").order_by("position"):
+            if task.agency_id not in seen:
+                seen.add(task.agency_id)
+                agencies.append(task.agency)
+    if department is not None and department not in agencies:
+        agencies.append(department)
+    return agencies
+
+
+@transaction.atomic
+def period_open(
+    *,
+    jurisdiction: Jurisdiction,
+    code: str,
+    deadline: datetime.date,
+    division_table: DivisionTable | None = None,
+    department: Agency | None = None,
+    is_sample: bool = False,
+    actor: Actor,
+) -> ReportingPeriod:
+    """Open the period ``code`` (``113H1``…) and create one draft submission per agency."""
+    try:
+        parsed = parse_period_code(code)
+    except (ValueError, TypeError):
+        raise PeriodError(
+            _("「%(code)s」不是期別代碼；請寫 113、113H1、113H2 或 113Q1 至 113Q4。")
+            % {"code": code}
+        ) from None
+    if division_table is None and department is None:
+        raise PeriodError(_("請選擇分工表或施政計畫機關（至少一項）。"))
+    period = ReportingPeriod(
+        jurisdiction=jurisdiction,
+        code=parsed.code,
+        kind=parsed.kind,
+        year=from_roc_year(parsed.roc_year),
+        index=parsed.index,
+        starts_on=parsed.start,
+        ends_on=parsed.end,
+        deadline=deadline,
+        division_table=division_table,
+        department=department,
+        is_sample=is_sample,
+        created_by=_user(actor),
+    )
+    ensure_can(actor, Action.PERIOD_OPEN, period)
+    if (
+        department is not None
+        and division_table is None
+        and not department.plans.filter(year=period.year).exists()
+    ):
+        raise PeriodError(
+            _("%(agency)s 沒有 %(year)s 年度的施政計畫可以填報。")
+            % {"agency": department.label, "year": parsed.roc_year}
+        )
+    try:
+        period.full_clean()
+    except ValidationError as error:
+        raise PeriodError(_messages(error)) from None
+    period.save()
+    audit_record(
+        actor=actor,
+        action="open_period",
+        obj=period,
+        after={
+            "code": period.code,
+            "deadline": format_roc_date(deadline),
+            "division_table": str(division_table) if division_table else None,
+            "department": department.label if department else None,
+            "is_sample": is_sample,
+        },
+    )
+    for agency in expected_agencies(division_table=division_table, department=department):
+        _submission_create(period=period, agency=agency, is_sample=is_sample, actor=actor)
+    return period
+
+
+def _submission_create(
+    *, period: ReportingPeriod, agency: Agency, is_sample: bool, actor: Actor
+) -> Submission:
+    submission = Submission(period=period, agency=agency, is_sample=is_sample)
+    submission.full_clean()
+    submission.save()
+    if period.division_table_id is not None:
+        tasks = Task.objects.filter(table_id=period.division_table_id, agency=agency)
+        TaskEntry.objects.bulk_create(
+            [TaskEntry(submission=submission, task=task) for task in tasks.order_by("position")]
+        )
+    if period.department_id == agency.pk:
+        measures = Measure.objects.filter(
+            indicator__plan__department=agency, indicator__plan__year=period.year
+        ).order_by("indicator__plan__number", "indicator__number", "position")
+        MeasureEntry.objects.bulk_create(
+            [MeasureEntry(submission=submission, measure=m) for m in measures]
+        )
+    whole = selectors.submission_whole(submission.pk)
+    _keep_revision(submission=whole, action="create", state=snapshot(whole), actor=actor)
+    audit_record(actor=actor, action="create", obj=submission, after={"status": "draft"})
+    return submission
+
+
+@transaction.atomic
+def period_set_deadline(
+    *, period: ReportingPeriod, deadline: datetime.date, actor: Actor
+) -> ReportingPeriod:
+    """Move the deadline (audited with the old and new date)."""
+    ensure_can(actor, Action.PERIOD_UPDATE, period)
+    try:
+        model_update(instance=period, data={"deadline": deadline}, actor=actor)
+    except ValidationError as error:
+        raise PeriodError(_messages(error)) from None
+    return period
+
+
+# --- versions ------------------------------------------------------------------------------
+
+
+def _keep_revision(*, submission: Submission, action: str, state: Snapshot, actor: Actor) -> None:
+    SubmissionRevision.objects.create(
+        submission=submission,
+        number=submission.version,
+        action=action,
+        snapshot=state,
+        created_by=_user(actor),
+    )
+
+
+def _conflict(submission: Submission, expected_version: int) -> EditConflict:
+    """Explain what others changed since ``expected_version``, and who saved last."""
+    revisions = {
+        r.number: r
+        for r in SubmissionRevision.objects.filter(
+            submission=submission, number__in=[expected_version, submission.version]
+        ).select_related("created_by")
+    }
+    base, latest = revisions.get(expected_version), revisions.get(submission.version)
+    changes = diff(base.snapshot, latest.snapshot) if base and latest else []
+    who = str(latest.created_by) if latest and latest.created_by else _("系統")
+    when = timezone.localtime(latest.created_at) if latest else timezone.localtime()
+    listed = "；".join(f"{c.where}{c.field}：「{c.before}」→「{c.after}」" for c in changes)
+    message = _(
+        "儲存失敗：%(who)s 已於 %(date)s %(time)s 儲存這份填報（第 %(version)d 版），"
+        "您的修改沒有寫入。對方的變更：%(changes)s。請確認後再儲存一次。"
+    ) % {
+        "who": who,
+        "date": format_roc_date(when.date()),
+        "time": when.strftime("%H:%M"),
+        "version": submission.version,
+        "changes": listed or _("（狀態或附件）"),
+    }
+    return EditConflict(message, [c.as_tuple() for c in changes], submission.version)
+
+
+def _claim_version(submission: Submission, expected_version: int) -> None:
+    """Compare-and-swap on the version: only one of two concurrent saves can win."""
+    claimed = Submission.objects.filter(pk=submission.pk, version=expected_version).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not claimed:
+        submission.refresh_from_db(fields=["version", "status"])
+        raise _conflict(submission, expected_version)
+    submission.version = expected_version + 1
+
+
+def locked_message(submission: Submission) -> str:
+    """Why the agency cannot change the submission now ("" when it can)."""
+    if submission.status in EDITABLE:
+        return ""
+    if submission.status == SubmissionStatus.APPROVED:
+        return _("這份填報已核定並鎖定；需要修改時，請管考承辦人重新開放。")
+    return _("這份填報已送出，審查期間不能修改；如需修改，請管考承辦人退回。")
+
+
+def _ensure_editable(submission: Submission) -> None:
+    message = locked_message(submission)
+    if message:
+        raise SubmissionLocked(message)
+
+
+# --- drafts --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FigureInput:
+    """A figure as parsed from the form: the value is already a number (see ``forms``)."""
+
+    label: str
+    value: Decimal
+    unit: str
+    as_written: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TaskInput:
+    """What a reporter entered for one task entry."""
+
+    narrative: str
+    behind: bool = False
+    behind_reason: str = ""
+    figures: Sequence[FigureInput] = ()
+    new_files: Sequence[UploadedFile[Any]] = ()
+    remove_attachments: frozenset[int] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureInput:
+    """What a reporter entered for one measure entry."""
+
+    actual: Decimal | None
+    done: datetime.date | None = None
+    note: str = ""
+
+
+class _Unchanged(Exception):
+    """Internal: nothing differed, so the version claimed for this save is given back."""
+
+
+@transaction.atomic
+def submission_save_draft(
+    *,
+    submission: Submission,
+    expected_version: int,
+    tasks: Mapping[int, TaskInput],
+    measures: Mapping[int, MeasureInput] | None = None,
+    actor: Actor,
+) -> bool:
+    """Save the reporter's entries (keyed by entry id) as the next version; True if anything changed.
+
+    Refused, with nothing written: entries of another submission (a forged form), a file that
+    fails :func:`check_upload`, a submission that is not with the agency, or a save based on
+    an older version than the stored one (:class:`EditConflict`, listing what changed).
+    """
+    measures = measures or {}
+    ensure_can(actor, Action.SUBMISSION_EDIT, submission)
+    current = selectors.submission_whole(submission.pk)
+    _ensure_editable(current)
+    task_entries = {e.pk: e for e in current.task_entries.all()}
+    measure_entries = {e.pk: e for e in current.measure_entries.all()}
+    foreign = sorted(set(tasks) - set(task_entries)) + sorted(set(measures) - set(measure_entries))
+    if foreign:
+        raise InputRejected(
+            _("表單中有不屬於這份填報的項目（編號 %(ids)s），沒有儲存任何內容。")
+            % {"ids": "、".join(str(i) for i in foreign)}
+        )
+    checked = {pk: _check_files(task_entries[pk], task) for pk, task in tasks.items()}
+    before = snapshot(current)
+    try:
+        with transaction.atomic():
+            _claim_version(submission, expected_version)
+            for pk, task in tasks.items():
+                _apply_task(task_entries[pk], task, checked[pk], actor)
+            for pk, measure in measures.items():
+                _apply_measure(measure_entries[pk], measure)
+            whole = selectors.submission_whole(submission.pk)
+            after = snapshot(whole)
+            changes = diff(before, after)
+            if not changes:
+                raise _Unchanged
+            _keep_revision(submission=whole, action="save", state=after, actor=actor)
+            old, new = changes_as_audit(changes)
+            audit_record(actor=actor, action="save_draft", obj=whole, before=old, after=new)
+    except _Unchanged:
+        submission.version = expected_version
+        return False
+    return True
+
+
+def _check_files(entry: TaskEntry, task: TaskInput) -> list[tuple[CheckedFile, UploadedFile[Any]]]:
+    current = [a for a in entry.attachments.all() if a.removed_at is None]
+    unknown = task.remove_attachments - {a.pk for a in current}
+    if unknown:
+        raise InputRejected(_("要移除的附件不屬於 %(entry)s。") % {"entry": entry.label})
+    remaining = len(current) - len(task.remove_attachments) + len(task.new_files)
+    if remaining > MAX_FILES_PER_ENTRY:
+        raise InputRejected(
+            _("%(entry)s 最多 %(n)d 個附件。") % {"entry": entry.label, "n": MAX_FILES_PER_ENTRY}
+        )
+    return [(check_upload(upload), upload) for upload in task.new_files]
+
+
+def _apply_task(
+    entry: TaskEntry,
+    task: TaskInput,
+    files: list[tuple[CheckedFile, UploadedFile[Any]]],
+    actor: Actor,
+) -> None:
+    data = {
+        "narrative": task.narrative.strip(),
+        "behind": task.behind,
+        "behind_reason": task.behind_reason.strip() if task.behind else "",
+    }
+    if data["behind"] and not data["behind_reason"]:
+        raise InputRejected(
+            _("%(entry)s 勾選進度落後時，請說明原因及改進措施。") % {"entry": entry.label}
+        )
+    changed = [name for name, value in data.items() if getattr(entry, name) != value]
+    for name in changed:
+        setattr(entry, name, data[name])
+    if changed:
+        entry.full_clean()
+        entry.save(update_fields=changed)
+    old = [(f.label, f.value, f.unit) for f in entry.figures.all()]
+    new = [(f.label.strip(), f.value, f.unit.strip()) for f in task.figures]
+    if old != new:
+        # Figures are values, not things with a life of their own: the revision keeps the old.
+        Figure.objects.filter(entry=entry).delete()
+        figures = [
+            Figure(
+                entry=entry,
+                position=i,
+                label=label,
+                value=value,
+                unit=unit,
+                as_written=f.as_written[:40],
+            )
+            for i, ((label, value, unit), f) in enumerate(zip(new, task.figures, strict=True), 1)
+        ]
+        for figure in figures:
+            try:
+                figure.full_clean()
+            except ValidationError as error:
+                raise InputRejected(f"{entry.label}：{_messages(error)}") from None
+        Figure.objects.bulk_create(figures)
+    now = timezone.now()
+    user = _user(actor)
+    for attachment in entry.attachments.all():
+        if attachment.pk in task.remove_attachments:
+            attachment.removed_at, attachment.removed_by = now, user
+            attachment.save(update_fields=["removed_at", "removed_by"])
+    for checked, upload in files:
+        attachment = Attachment(
+            entry=entry,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=user,
+        )
+        attachment.file.save(stored_name(checked.name), upload, save=False)
+        attachment.save()
+
+
+def _apply_measure(entry: MeasureEntry, measure: MeasureInput) -> None:
+    data: dict[str, Any] = {
+        "actual": measure.actual,
+        "done": measure.done,
+        "note": measure.note.strip(),
+    }
+    changed = [name for name, value in data.items() if getattr(entry, name) != value]
+    if not changed:
+        return
+    for name in changed:
+        setattr(entry, name, data[name])
+    try:
+        entry.full_clean()
+    except ValidationError as error:
+        raise InputRejected(f"{entry.measure}：{_messages(error)}") from None
+    entry.save(update_fields=changed)
+
+
+# --- the state machine ---------------------------------------------------------------------
+
+
+def _transition(
+    *,
+    submission: Submission,
+    transition: Transition,
+    actor: Actor,
+    expected_version: int | None,
+    fields: dict[str, Any],
+    comment: str = "",
+    comment_kind: str = "",
+) -> Submission:
+    rule = RULES[transition]
+    current = selectors.submission_whole(submission.pk)
+    ensure_can(actor, rule.action, current)
+    target = next_status(current.status, transition)
+    if transition == Transition.SUBMIT:
+        _ensure_complete(current)
+    _claim_version(current, current.version if expected_version is None else expected_version)
+    old_status = current.status
+    current.status = target
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.save(update_fields=["status", *fields])
+    if comment:
+        ReviewComment.objects.create(
+            submission=current, kind=comment_kind, body=comment, author=_user(actor)
+        )
+    after = snapshot(current)
+    _keep_revision(submission=current, action=transition.value, state=after, actor=actor)
+    details: dict[str, Any] = {"status": target.value}
+    if comment:
+        details["comment"] = comment
+    audit_record(
+        actor=actor,
+        action=transition.value,
+        obj=current,
+        before={"status": old_status},
+        after=details,
+    )
+    submission.status, submission.version = current.status, current.version
+    for name, value in fields.items():
+        setattr(submission, name, value)
+    return current
+
+
+def _ensure_complete(submission: Submission) -> None:
+    missing = [e.label for e in submission.task_entries.all() if not e.narrative.strip()]
+    for entry in submission.measure_entries.all():
+        if entry.measure.kind == MeasureKind.NUMERIC and entry.actual is None:
+            missing.append(str(entry.measure))
+        if entry.measure.kind == MeasureKind.MILESTONE and not (entry.done or entry.note.strip()):
+            missing.append(str(entry.measure))
+    if missing:
+        raise IncompleteSubmission(
+            _("尚有 %(n)d 項未填寫，不能送出：%(items)s。")
+            % {"n": len(missing), "items": "、".join(missing)},
+            missing,
+        )
+
+
+@transaction.atomic
+def submission_submit(
+    *, submission: Submission, actor: Actor, expected_version: int | None = None
+) -> Submission:
+    """Send a draft (or a returned submission) for review; every task needs its 辦理情形."""
+    return _transition(
+        submission=submission,
+        transition=Transition.SUBMIT,
+        actor=actor,
+        expected_version=expected_version,
+        fields={"submitted_at": timezone.now(), "submitted_by": _user(actor)},
+    )
+
+
+def _reason(text: str, message: str) -> str:
+    reason = (text or "").strip()
+    if not reason:
+        raise InputRejected(message)
+    return reason
+
+
+@transaction.atomic
+def submission_return(
+    *, submission: Submission, comment: str, actor: Actor, expected_version: int | None = None
+) -> Submission:
+    """Send a submitted report back to the agency for correction, saying what to correct."""
+    reason = _reason(comment, _("退回時請寫明需要修正的地方。"))
+    return _transition(
+        submission=submission,
+        transition=Transition.RETURN,
+        actor=actor,
+        expected_version=expected_version,
+        fields={"decided_at": timezone.now(), "decided_by": _user(actor)},
+        comment=reason,
+        comment_kind=CommentKind.RETURN,
+    )
+
+
+@transaction.atomic
+def submission_approve(
+    *, submission: Submission, actor: Actor, expected_version: int | None = None
+) -> Submission:
+    """Approve and lock; at the last period of the year the measures' actuals flow on."""
+    approved = _transition(
+        submission=submission,
+        transition=Transition.APPROVE,
+        actor=actor,
+        expected_version=expected_version,
+        fields={"decided_at": timezone.now(), "decided_by": _user(actor)},
+    )
+    if approved.period.period.is_last_of_year:
+        _flow_actuals(approved, actor)
+    return approved
+
+
+def _flow_actuals(submission: Submission, actor: Actor) -> None:
+    """The approved year-end actuals become the measures' 執行績效 in the performance report."""
+    for entry in submission.measure_entries.all():
+        data: dict[str, Any] = {}
+        if entry.actual is not None:
+            data["actual"] = entry.actual
+        if entry.done is not None:
+            data["done"] = entry.done
+        if data:
+            model_update(
+                instance=entry.measure, data=data, actor=actor, action="update_from_submission"
+            )
+
+
+@transaction.atomic
+def submission_reopen(
+    *, submission: Submission, reason: str, actor: Actor, expected_version: int | None = None
+) -> Submission:
+    """Unlock approved data (coordinators only); the reason goes to the comments and audit log."""
+    text = _reason(reason, _("重新開放已核定的資料時，請寫明理由。"))
+    return _transition(
+        submission=submission,
+        transition=Transition.REOPEN,
+        actor=actor,
+        expected_version=expected_version,
+        fields={"decided_at": timezone.now(), "decided_by": _user(actor)},
+        comment=text,
+        comment_kind=CommentKind.REOPEN,
+    )
+
+
+# --- review comments -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_add(
+    *, submission: Submission, entry: TaskEntry | None, body: str, actor: Actor
+) -> ReviewComment:
+    """A reviewer's comment on one task (or the whole submission). Does not change the version,
+    so a reporter editing at the same time is not interrupted."""
+    ensure_can(actor, Action.COMMENT_ADD, submission)
+    text = _reason(body, _("請填寫審查意見內容。"))
+    if entry is not None and entry.submission_id != submission.pk:
+        raise InputRejected(_("這個項目不屬於這份填報。"))
+    comment = ReviewComment(
+        submission=submission, entry=entry, kind=CommentKind.COMMENT, body=text, author=_user(actor)
+    )
+    comment.full_clean()
+    comment.save()
+    audit_record(
+        actor=actor,
+        action="comment",
+        obj=submission,
+        after={"entry": entry.label if entry else None, "comment": text},
+    )
+    return comment

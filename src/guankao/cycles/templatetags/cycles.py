@@ -1,0 +1,73 @@
+"""Template filters for the cycles pages: ROC dates and official figures."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guankao.cycles.snapshots import figure_text
+from guankao.tw import format_count, format_roc_date
+
+register = template.Library()
+
+
+@register.filter
+def roc_date(value: datetime.date | datetime.datetime | None) -> str:
+    """``2024-07-15`` → ``113年7月15日``; a datetime is shown on its local (Taipei) date."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return format_roc_date(value)
+
+
+@register.filter
+def roc_datetime(value: datetime.datetime | None) -> str:
+    """``113年7月15日 14:03`` in local time."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{format_roc_date(local.date())} {local:%H:%M}"
+
+
+@register.filter
+def count(value: int | Decimal | None) -> str:
+    """A count in the official format: ``12000`` → ``1萬 2,000``."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        if value != value.to_integral_value():
+            return f"{value.normalize():,f}"
+        value = int(value)
+    return format_count(value)
+
+
+@register.filter
+def figure(value: object) -> str:
+    """A Figure as reports print it: ``辦理場次 12場``."""
+    return figure_text(value.label, value.value, value.unit)  # type: ignore[attr-defined]
+
+
+_ACTIONS = {
+    "create": _("建立"),
+    "open_period": _("開設填報期間"),
+    "update": _("修改"),
+    "save_draft": _("儲存草稿"),
+    "submit": _("送出"),
+    "return": _("退回修正"),
+    "approve": _("核定"),
+    "reopen": _("重新開放"),
+    "comment": _("審查意見"),
+    "remind": _("催報通知"),
+    "save": _("儲存草稿"),
+}
+
+
+@register.filter
+def action_label(code: str) -> str:
+    """An audit or revision action code in words: ``approve`` → ``核定``."""
+    return str(_ACTIONS.get(code, code))

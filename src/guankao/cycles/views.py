@@ -1,0 +1,578 @@
+"""Staff pages of reporting cycles. Every page needs sign-in; every object goes through the
+role matrix (``access_*``); every write calls one service and shows its refusal clearly.
+
+Status codes say what happened: 400 for input that was refused, 403 when the role does not
+allow it, 409 when the submission's state or a newer version stands in the way.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from guankao.core.exceptions import GuankaoError
+from guankao.core.models import AuditEntry, Jurisdiction, Role
+from guankao.core.permissions import (
+    Action,
+    can,
+    denied_message,
+    memberships_of,
+)
+from guankao.cycles import reminders, selectors, services
+from guankao.cycles.errors import EditConflict, InvalidTransition, SubmissionLocked
+from guankao.cycles.forms import (
+    UNIT_CHOICES,
+    CommentForm,
+    DeadlineForm,
+    PeriodOpenForm,
+    ReasonForm,
+    SubmissionEditor,
+    VersionForm,
+)
+from guankao.cycles.models import (
+    Attachment,
+    ReminderKind,
+    ReportingPeriod,
+    Submission,
+    SubmissionStatus,
+)
+from guankao.cycles.state import RULES, Transition, allowed_transitions
+from guankao.tw import format_roc_date
+
+
+def _deny(action: Action) -> PermissionDenied:
+    return PermissionDenied(denied_message(action))
+
+
+def access_period(request: HttpRequest, pk: int, action: Action) -> ReportingPeriod:
+    """The period, if the matrix lets this person do ``action`` to it (else 404 or 403)."""
+    period = get_object_or_404(
+        ReportingPeriod.objects.select_related(
+            "jurisdiction", "division_table", "department", "department__parent"
+        ),
+        pk=pk,
+    )
+    if not can(request.user, action, period):
+        raise _deny(action)
+    return period
+
+
+def access_submission(
+    request: HttpRequest, pk: int, action: Action, *, whole: bool = False
+) -> Submission:
+    """The submission, if the matrix lets this person do ``action`` to it (else 404 or 403)."""
+    try:
+        submission = (
+            selectors.submission_whole(pk) if whole else Submission.objects.with_scope().get(pk=pk)
+        )
+    except Submission.DoesNotExist:
+        raise Http404 from None
+    if not can(request.user, action, submission):
+        raise _deny(action)
+    return submission
+
+
+def _jurisdictions_for(request: HttpRequest, action: Action) -> list[Jurisdiction]:
+    return [j for j in Jurisdiction.objects.order_by("slug") if can(request.user, action, j)]
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """My to-do list: my agencies' submissions, and the periods I coordinate or review."""
+    today = timezone.localdate()
+    own_agencies = [
+        m.agency_id
+        for m in memberships_of(request.user)
+        if m.role == Role.REPORTER and m.agency_id is not None
+    ]
+    todo = list(
+        Submission.objects.filter(agency_id__in=own_agencies)
+        .with_scope()
+        .order_by("period__deadline", "agency__label")
+    )
+    periods = selectors.periods_overseen_by(request.user)
+    return render(
+        request,
+        "cycles/home.html",
+        {
+            "todo": [(s, s.is_late_on(today)) for s in todo],
+            "periods": periods,
+            "can_open": bool(_jurisdictions_for(request, Action.PERIOD_OPEN)),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_open(request: HttpRequest) -> HttpResponse:
+    """Open a reporting period (coordinators and administrators)."""
+    jurisdictions = _jurisdictions_for(request, Action.PERIOD_OPEN)
+    if not can(request.user, Action.PERIOD_OPEN):
+        raise _deny(Action.PERIOD_OPEN)
+    form = PeriodOpenForm(request.POST or None, jurisdictions=jurisdictions)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                period = services.period_open(
+                    jurisdiction=data["jurisdiction"],
+                    code=data["code"],
+                    deadline=data["deadline"],
+                    division_table=data["division_table"],
+                    department=data["department"],
+                    actor=request.user,
+                )
+            except GuankaoError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("已開設 %(code)s 填報期間，截止日 %(deadline)s。")
+                    % {"code": period.code, "deadline": format_roc_date(period.deadline)},
+                )
+                return redirect("cycles:period", pk=period.pk)
+    return render(request, "cycles/period_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def period(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator's dashboard: each agency's status, lateness, shortfalls, reminders."""
+    period = access_period(request, pk, Action.PERIOD_VIEW)
+    dashboard = selectors.period_dashboard(period, today=timezone.localdate())
+    return render(
+        request,
+        "cycles/dashboard.html",
+        {
+            "period": period,
+            "dashboard": dashboard,
+            "counts": [(SubmissionStatus(k).label, n) for k, n in dashboard.counts.items()],
+            "can_remind": can(request.user, Action.REMINDER_SEND, period),
+            "can_update": can(request.user, Action.PERIOD_UPDATE, period),
+            "can_export": can(request.user, Action.AUDIT_EXPORT, period),
+            "deadline_form": DeadlineForm(initial={"deadline": period.deadline}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def period_deadline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the deadline."""
+    period = access_period(request, pk, Action.PERIOD_UPDATE)
+    form = DeadlineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.period_set_deadline(
+                period=period, deadline=form.cleaned_data["deadline"], actor=request.user
+            )
+        except GuankaoError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("截止日已改為 %(d)s。") % {"d": format_roc_date(period.deadline)}
+            )
+            return redirect("cycles:period", pk=period.pk)
+    else:
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, str(problem))
+    return redirect("cycles:period", pk=period.pk)
+
+
+@login_required
+@require_POST
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dashboard's reminder button: e-mail one agency's reporters now."""
+    submission = access_submission(request, pk, Action.SUBMISSION_VIEW)
+    if not can(request.user, Action.REMINDER_SEND, submission.period):
+        raise _deny(Action.REMINDER_SEND)
+    try:
+        reminder = reminders.reminder_send(
+            submission=submission,
+            kind=ReminderKind.MANUAL,
+            actor=request.user,
+            base_url=request.build_absolute_uri("/"),
+        )
+    except GuankaoError as error:
+        messages.error(request, str(error))
+    except OSError as error:
+        messages.error(request, _("郵件伺服器無法寄送：%(error)s") % {"error": error})
+    else:
+        messages.success(
+            request,
+            _("已寄送催報通知給 %(agency)s（%(to)s）。")
+            % {"agency": submission.agency.label, "to": reminder.recipients},
+        )
+    return redirect("cycles:period", pk=submission.period_id)
+
+
+# --- one submission ------------------------------------------------------------------------
+
+
+def _submission_page(
+    request: HttpRequest,
+    submission: Submission,
+    *,
+    status: int = 200,
+    error: str = "",
+    reason_form: ReasonForm | None = None,
+) -> HttpResponse:
+    user = request.user
+    transitions = [
+        (t, RULES[t])
+        for t in allowed_transitions(submission.status)
+        if can(user, RULES[t].action, submission)
+    ]
+    return render(
+        request,
+        "cycles/submission.html",
+        {
+            "submission": submission,
+            "period": submission.period,
+            "tw_period": submission.period.period,
+            "transitions": transitions,
+            "can_edit": submission.is_editable and can(user, Action.SUBMISSION_EDIT, submission),
+            "can_comment": can(user, Action.COMMENT_ADD, submission),
+            "can_audit": can(user, Action.AUDIT_VIEW, submission),
+            "late": submission.is_late_on(timezone.localdate()),
+            "error": error,
+            "reason_form": reason_form or ReasonForm(),
+            "comment_form": CommentForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def submission(request: HttpRequest, pk: int) -> HttpResponse:
+    """One submission read-only, with its comments and the buttons the viewer's role allows."""
+    return _submission_page(
+        request, access_submission(request, pk, Action.SUBMISSION_VIEW, whole=True)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reporter's form: 辦理情形, figures and attachments per task, actuals per measure."""
+    submission = access_submission(request, pk, Action.SUBMISSION_EDIT, whole=True)
+    if not submission.is_editable:
+        message = services.locked_message(submission)
+        if request.method == "GET":
+            messages.info(request, message)
+            return redirect("cycles:submission", pk=pk)
+        return _submission_page(request, submission, status=409, error=message)
+    if request.method == "GET":
+        return _edit_page(request, SubmissionEditor(submission))
+    editor = SubmissionEditor(submission, request.POST, request.FILES)
+    if not editor.is_valid():
+        return _edit_page(request, editor, status=400)
+    conflict: EditConflict | None = None
+    try:
+        changed = services.submission_save_draft(
+            submission=submission,
+            expected_version=editor.current_version,
+            tasks=editor.task_inputs(),
+            measures=editor.measure_inputs(),
+            actor=request.user,
+        )
+        if request.POST.get("then") == "submit":
+            services.submission_submit(
+                submission=submission, actor=request.user, expected_version=submission.version
+            )
+            messages.success(request, _("已送出，等候審查。"))
+            return redirect("cycles:submission", pk=pk)
+    except EditConflict as error:
+        conflict = error
+    except GuankaoError as error:
+        # Saved as a draft (if anything changed) but not sent: show what is missing.
+        fresh = selectors.submission_whole(pk)
+        return _edit_page(request, SubmissionEditor(fresh), status=400, error=str(error))
+    if conflict is not None:
+        # Keep what this person typed, on top of the newer version they now have seen.
+        fresh = selectors.submission_whole(pk)
+        editor = SubmissionEditor(fresh, request.POST, request.FILES)
+        editor.is_valid()
+        editor.version_value = conflict.version
+        return _edit_page(request, editor, status=409, conflict=conflict)
+    messages.success(
+        request,
+        _("草稿已儲存（第 %(v)d 版）。") % {"v": submission.version}
+        if changed
+        else _("沒有變更，未另存新版。"),
+    )
+    return redirect("cycles:submission_edit", pk=pk)
+
+
+def _edit_page(
+    request: HttpRequest,
+    editor: SubmissionEditor,
+    *,
+    status: int = 200,
+    error: str = "",
+    conflict: EditConflict | None = None,
+) -> HttpResponse:
+    submission = editor.submission
+    return render(
+        request,
+        "cycles/submission_edit.html",
+        {
+            "submission": submission,
+            "period": submission.period,
+            "editor": editor,
+            "units": UNIT_CHOICES,
+            "error": error or editor.version_error,
+            "conflict": conflict,
+            "error_count": editor.error_count() if editor.data is not None else 0,
+        },
+        status=status,
+    )
+
+
+def _transition_view(request: HttpRequest, pk: int, transition: Transition) -> HttpResponse:
+    rule = RULES[transition]
+    submission = access_submission(request, pk, rule.action)
+    needs_reason = transition in (Transition.RETURN, Transition.REOPEN)
+    form: ReasonForm | VersionForm = (
+        ReasonForm(request.POST) if needs_reason else VersionForm(request.POST)
+    )
+    if not form.is_valid():
+        whole = selectors.submission_whole(pk)
+        message = _("請寫明理由。") if needs_reason else _("表單不完整，請重新載入頁面。")
+        reason_form = form if isinstance(form, ReasonForm) else None
+        return _submission_page(request, whole, status=400, error=message, reason_form=reason_form)
+    version = form.cleaned_data.get("version")
+    try:
+        if transition == Transition.SUBMIT:
+            services.submission_submit(
+                submission=submission, actor=request.user, expected_version=version
+            )
+        elif transition == Transition.APPROVE:
+            services.submission_approve(
+                submission=submission, actor=request.user, expected_version=version
+            )
+        elif transition == Transition.RETURN:
+            services.submission_return(
+                submission=submission,
+                comment=form.cleaned_data["reason"],
+                actor=request.user,
+                expected_version=version,
+            )
+        else:
+            services.submission_reopen(
+                submission=submission,
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+                expected_version=version,
+            )
+    except (InvalidTransition, SubmissionLocked, EditConflict) as error:
+        return _submission_page(
+            request, selectors.submission_whole(pk), status=409, error=str(error)
+        )
+    except GuankaoError as error:
+        return _submission_page(
+            request, selectors.submission_whole(pk), status=400, error=str(error)
+        )
+    done = {
+        Transition.SUBMIT: _("已送出，等候審查。"),
+        Transition.RETURN: _("已退回機關修正。"),
+        Transition.APPROVE: _("已核定，資料已鎖定。"),
+        Transition.REOPEN: _("已重新開放，機關可再修改。"),
+    }[transition]
+    messages.success(request, done)
+    return redirect("cycles:submission", pk=pk)
+
+
+@login_required
+@require_POST
+def submission_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send for review."""
+    return _transition_view(request, pk, Transition.SUBMIT)
+
+
+@login_required
+@require_POST
+def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return for correction, with the reason."""
+    return _transition_view(request, pk, Transition.RETURN)
+
+
+@login_required
+@require_POST
+def submission_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve and lock."""
+    return _transition_view(request, pk, Transition.APPROVE)
+
+
+@login_required
+@require_POST
+def submission_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reopen approved data, with the reason (coordinators)."""
+    return _transition_view(request, pk, Transition.REOPEN)
+
+
+@login_required
+@require_POST
+def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reviewer's comment on one task entry."""
+    submission = access_submission(request, pk, Action.COMMENT_ADD, whole=True)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _submission_page(request, submission, status=400, error=_("請填寫審查意見內容。"))
+    entry_id = form.cleaned_data.get("entry")
+    entry = None
+    if entry_id is not None:
+        entry = next((e for e in submission.task_entries.all() if e.pk == entry_id), None)
+        if entry is None:
+            return _submission_page(
+                request, submission, status=400, error=_("這個項目不屬於這份填報。")
+            )
+    try:
+        services.comment_add(
+            submission=submission, entry=entry, body=form.cleaned_data["body"], actor=request.user
+        )
+    except GuankaoError as error:
+        return _submission_page(request, submission, status=400, error=str(error))
+    messages.success(request, _("已新增審查意見。"))
+    anchor = f"#entry-{entry.pk}" if entry else ""
+    return HttpResponseRedirect(reverse("cycles:submission", args=[pk]) + anchor)
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """Download an attachment (always as a download, never shown inline)."""
+    item = get_object_or_404(Attachment.objects.select_related("entry"), pk=pk)
+    access_submission(request, item.entry.submission_id, Action.SUBMISSION_VIEW)
+    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+    response["Content-Type"] = item.content_type
+    return response
+
+
+# --- audit trail ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def submission_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every step of one submission, and every version kept."""
+    submission = access_submission(request, pk, Action.AUDIT_VIEW)
+    return render(
+        request,
+        "cycles/audit.html",
+        {
+            "submission": submission,
+            "entries": selectors.audit_trail(submission).select_related("actor"),
+            "revisions": selectors.revisions_of(submission),
+            "can_export": can(request.user, Action.AUDIT_EXPORT, submission),
+        },
+    )
+
+
+def _audit_rows(entries: QuerySet[AuditEntry]) -> list[dict[str, Any]]:
+    rows = []
+    for entry in entries:
+        local = timezone.localtime(entry.created_at)
+        before, after = entry.before or {}, entry.after or {}
+        for key in list(dict.fromkeys([*before, *after])) or [""]:
+            rows.append(
+                {
+                    "time": f"{format_roc_date(local.date())} {local:%H:%M:%S}",
+                    "time_iso": local.isoformat(),
+                    "actor": entry.actor_label,
+                    "action": entry.action,
+                    "object": entry.object_repr,
+                    "field": key,
+                    "before": _cell(before.get(key)),
+                    "after": _cell(after.get(key)),
+                }
+            )
+    return rows
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _export(rows: list[dict[str, Any]], fmt: str, name: str) -> HttpResponse:
+    if fmt == "json":
+        return JsonResponse(rows, safe=False, json_dumps_params={"ensure_ascii": False})
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response.write("\ufeff")  # UTF-8 with BOM, so spreadsheet programs read the Chinese right
+    headers = {
+        "time": _("時間"),
+        "actor": _("操作者"),
+        "action": _("動作"),
+        "object": _("對象"),
+        "field": _("欄位"),
+        "before": _("變更前"),
+        "after": _("變更後"),
+    }
+    writer = csv.writer(response)
+    writer.writerow(headers.values())
+    for row in rows:
+        writer.writerow([row[key] for key in headers])
+    return response
+
+
+@login_required
+@require_GET
+def submission_audit_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The submission's audit trail as CSV (UTF-8 with BOM) or JSON."""
+    submission = access_submission(request, pk, Action.AUDIT_EXPORT)
+    rows = _audit_rows(selectors.audit_trail(submission))
+    return _export(rows, fmt, f"audit-{submission.period.code}-{submission.agency.slug}")
+
+
+@login_required
+@require_GET
+def period_audit_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The whole period's audit trail as CSV or JSON."""
+    period = access_period(request, pk, Action.AUDIT_EXPORT)
+    rows = _audit_rows(selectors.period_audit_trail(period))
+    return _export(rows, fmt, f"audit-{period.jurisdiction.slug}-{period.code}")
+
+
+# --- the committee report ------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def committee_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The committee report on the web (other formats: ``guankao report committee``)."""
+    period = access_period(request, pk, Action.REPORT_VIEW)
+    report = selectors.committee_report(period, today=timezone.localdate())
+    if request.GET.get("format") == "json":
+        return JsonResponse(report.as_json(), json_dumps_params={"ensure_ascii": False})
+    return render(request, "cycles/committee_report.html", {"report": report, "period": period})

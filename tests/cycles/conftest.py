@@ -1,0 +1,46 @@
+"""Fixtures for reporting cycles: the demo period 113H1 with its accounts, and signed-in clients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from guankao.cycles.demo import load_cycles_demo
+from guankao.cycles.models import ReportingPeriod, Submission
+
+
+@dataclass
+class Demo:
+    period: ReportingPeriod
+    credentials: list[tuple[str, str, str]]
+
+    def user(self, username: str) -> User:
+        return User.objects.get(username=username)
+
+    def submission(self, agency_slug: str) -> Submission:
+        return Submission.objects.with_scope().get(period=self.period, agency__slug=agency_slug)
+
+
+@pytest.fixture
+def demo(db: None) -> Demo:
+    """The cycles demo (period 113H1 for Keelung's 112.7 table, samples and accounts)."""
+    credentials = load_cycles_demo(actor=None)
+    period = ReportingPeriod.objects.get(jurisdiction__slug="keelung", code="113H1")
+    return Demo(period=period, credentials=credentials)
+
+
+@pytest.fixture
+def client_for() -> Callable[[str | None], Client]:
+    """A test client signed in as the named user (None: anonymous)."""
+
+    def make(username: str | None) -> Client:
+        client = Client()
+        if username is not None:
+            client.force_login(User.objects.get(username=username))
+        return client
+
+    return make
