@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from guankao.imports.issues import Issue, error, warning
+from guankao.imports.issues import Issue, Level, error, warning
 from guankao.imports.layout import Column, Layout, find_layouts
 from guankao.imports.readers import FileRejected, Grid, GridRow
 from guankao.imports.text import join_lines, normalise_key, split_numbered
@@ -31,6 +31,7 @@ COLUMNS = (
 
 # Where a phone starts in an agency's cell: an optional "電話：", then a digit or a bracket.
 _PHONE_START = re.compile(r"(?:(?:聯絡)?電話|TEL|tel|Tel)?\s*[:：]?\s*[(（+]?\s*[0-9０-９]")
+_PHONE_LABEL = re.compile(r"^(?:(?:聯絡)?電話|TEL)\s*[:：]?\s*", re.IGNORECASE)
 _PHONE_WORDS = re.compile(r"(?:聯絡)?電話|TEL|分機|轉|ext\.?|或", re.IGNORECASE)
 _PHONE_CHARS = re.compile(r"[\s0-9()#+\-‐–.,、/;:]*")
 _PHONE_SPLIT = re.compile(r"[\n、;；/]|或")
@@ -76,7 +77,7 @@ class DivisionImport:
 
     @property
     def errors(self) -> list[Issue]:
-        return [issue for issue in self.issues if issue.level.value == "error"]
+        return [issue for issue in self.issues if issue.level is Level.ERROR]
 
 
 @dataclass
@@ -111,7 +112,7 @@ def split_agency_cell(text: str) -> tuple[str, str]:
             continue  # a digit inside a name such as "第2分局"
         rest = unicodedata.normalize("NFKC", text[start:])
         if _PHONE_CHARS.fullmatch(_PHONE_WORDS.sub("", rest)):
-            return join_lines(text[:start]), text[start:].strip()
+            return join_lines(text[:start]), _PHONE_LABEL.sub("", text[start:].strip())
     return join_lines(text), ""
 
 
@@ -334,7 +335,7 @@ def parse_division(grids: list[Grid], *, filename: str, area_code: str | None) -
     for layout in layouts:
         for grid_row in layout.data_rows():
             _read_row(state, layout, grid_row)
-    if not state.drafts:
+    if not state.drafts and not any(i.level is Level.ERROR for i in state.issues):
         raise FileRejected(filename, _("標題列下沒有任何業務內容。"))
     numbered = _number_tasks(state)
     shared = {} if any(d.co_leads is not None for d in state.drafts) else _shared(state)
