@@ -1,0 +1,88 @@
+"""Content translations: the shipped drafts, the loader, review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+
+from guankao.core.exceptions import DataFileError
+from guankao.core.models import Agency
+from guankao.directory.datafile import load_directory_translations, parse_translation_file
+from guankao.directory.languages import TARGET_CODES
+from guankao.directory.models import ContentKind, ContentTranslation, TranslationStatus
+from guankao.directory.services import TranslationError, translation_update
+from guankao.divisions.models import ServiceArea, Task
+
+
+@pytest.mark.django_db
+def test_every_area_agency_and_task_has_a_draft_in_every_language() -> None:
+    keelung_tasks = Task.objects.filter(table__jurisdiction__slug="keelung")
+    wanted = (
+        {(ContentKind.AREA.value, a.name) for a in ServiceArea.objects.all()}
+        | {(ContentKind.AGENCY.value, a.label) for a in Agency.objects.in_jurisdiction("keelung")}
+        | {(ContentKind.TASK.value, t.text) for t in keelung_tasks}
+        | {(ContentKind.JURISDICTION.value, "基隆市")}
+    )
+    have: dict[tuple[str, str], set[str]] = {}
+    for row in ContentTranslation.objects.all():
+        have.setdefault((row.kind, row.source), set()).add(row.language)
+    missing = {key: set(TARGET_CODES) - have.get(key, set()) for key in wanted}
+    assert {k: v for k, v in missing.items() if v} == {}
+    assert not ContentTranslation.objects.exclude(status=TranslationStatus.DRAFT).exists()
+
+
+@pytest.mark.django_db
+def test_loading_again_writes_nothing() -> None:
+    assert load_directory_translations().written == 0
+
+
+@pytest.mark.django_db
+def test_a_reviewed_translation_is_never_overwritten_by_a_draft() -> None:
+    user = User.objects.create_user("reviewer", is_staff=True)
+    row = ContentTranslation.objects.get(kind="agency", source="民政處", language="en")
+    translation_update(
+        translation=row, text="Department of Civil Affairs", status="reviewed", actor=user
+    )
+    row.refresh_from_db()
+    assert (row.status, row.reviewed_by, row.reviewed_at is not None) == ("reviewed", user, True)
+    load_directory_translations()
+    row.refresh_from_db()
+    assert row.text == "Department of Civil Affairs"
+
+
+@pytest.mark.django_db
+def test_back_to_draft_clears_the_review() -> None:
+    user = User.objects.create_user("reviewer2", is_staff=True)
+    row = ContentTranslation.objects.get(kind="agency", source="衛生局", language="vi")
+    translation_update(translation=row, text=row.text, status="reviewed", actor=user)
+    translation_update(translation=row, text="Cục Y tế Cơ Long", status="draft", actor=user)
+    row.refresh_from_db()
+    assert (row.status, row.reviewed_by, row.reviewed_at) == ("draft", None, None)
+
+
+@pytest.mark.django_db
+def test_empty_text_is_refused() -> None:
+    row = ContentTranslation.objects.get(kind="agency", source="衛生局", language="th")
+    with pytest.raises(TranslationError):
+        translation_update(translation=row, text="  ", status="draft", actor=None)
+
+
+@pytest.mark.django_db
+def test_database_refuses_a_review_without_date() -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ContentTranslation.objects.create(
+            kind="area", source="x", language="vi", text="y", status="reviewed"
+        )
+
+
+def test_a_broken_file_names_the_entry(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("areas:\n  生活適應輔導:\n    en: Life\n    xx: Nope\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="unknown language"):
+        parse_translation_file(path)
+    path.write_text("areas:\n  生活適應輔導:\n    en: Life\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="vi: missing"):
+        parse_translation_file(path)
