@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from guankao.imports.readers import Grid, GridRow
 from guankao.imports.text import join_lines, normalise_key
@@ -30,10 +30,25 @@ class Layout:
     header: int  # index in grid.rows of the (last) heading row
     columns: dict[str, int]
     spec: tuple[Column, ...]
+    end: int | None = None  # index in grid.rows where another table starts, if one does
+
+    def until(self, other: Layout) -> Layout:
+        """This layout, ending where ``other`` starts when it follows in the same grid."""
+        if other.grid is not self.grid or other.first <= self.header:
+            return self
+        end = other.first if self.end is None else min(self.end, other.first)
+        return replace(self, end=end)
+
+    @property
+    def first(self) -> int:
+        """Index of the first heading row (two stacked rows start one earlier)."""
+        return self.header - (1 if self.stacked else 0)
+
+    stacked: bool = False
 
     def data_rows(self) -> Iterator[GridRow]:
         """The rows after the heading, leaving out a heading repeated on a new page."""
-        for row in self.grid.rows[self.header + 1 :]:
+        for row in self.grid.rows[self.header + 1 : self.end]:
             if _match(row.cells, self.spec) == self.columns:
                 continue
             yield row
@@ -62,6 +77,14 @@ def _match(cells: tuple[str, ...], spec: tuple[Column, ...]) -> dict[str, int]:
     return found
 
 
+def _stacked(upper: GridRow, lower: GridRow) -> tuple[str, ...]:
+    width = max(len(upper.cells), len(lower.cells))
+    return tuple(
+        upper.cell(i) + (lower.cell(i) if lower.cell(i) != upper.cell(i) else "")
+        for i in range(width)
+    )
+
+
 def find_layouts(grids: list[Grid], spec: tuple[Column, ...]) -> list[Layout]:
     """Every grid whose first rows hold all required headings (one row, or two stacked)."""
     required = {column.key for column in spec if column.required}
@@ -70,19 +93,17 @@ def find_layouts(grids: list[Grid], spec: tuple[Column, ...]) -> list[Layout]:
         rows = grid.rows[:HEADER_SCAN_ROWS]
         for index, row in enumerate(rows):
             columns = _match(row.cells, spec)
-            header = index
-            if not required <= columns.keys() and index + 1 < len(rows):
-                # A heading split over two rows ("預算金額" above "（千元）", or merged cells).
-                below = rows[index + 1].cells
-                width = max(len(row.cells), len(below))
-                stacked = tuple(
-                    (row.cells[i] if i < len(row.cells) else "")
-                    + (below[i] if i < len(below) and below[i] != row.cell(i) else "")
-                    for i in range(width)
-                )
-                columns = _match(stacked, spec)
-                header = index + 1
             if required <= columns.keys():
-                layouts.append(Layout(grid, header, columns, spec))
+                layouts.append(Layout(grid, index, columns, spec))
+                break
+            if not columns or index + 1 >= len(rows):
+                continue
+            # A heading split over two rows ("預算金額" above "（千元）", or merged cells); the
+            # upper row must hold headings of its own, and the lower one not all of them.
+            if required <= _match(rows[index + 1].cells, spec).keys():
+                continue
+            columns = _match(_stacked(row, rows[index + 1]), spec)
+            if required <= columns.keys():
+                layouts.append(Layout(grid, index + 1, columns, spec, stacked=True))
                 break
     return layouts

@@ -178,11 +178,15 @@ def _same_family(a: str, b: str) -> bool:
     return any(a in family and b in family for family in _UNIT_FAMILIES)
 
 
-def _clause(text: str, start: int, end: int, previous_end: int) -> str:
-    """The words of ``text`` that name a quantity: from the previous comma, stop or figure."""
+def _clause(text: str, start: int, end: int, previous_end: int, next_start: int) -> str:
+    """The words of ``text`` that name a quantity: its clause, without the other figures."""
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)]
     begin = max(breaks[-1] if breaks else 0, previous_end)
-    clause = _SUB_MARKER.sub("", text[begin:end].strip())
+    after = _CLAUSE_BREAK.search(text, end)
+    stop = after.start() if after is not None else len(text)
+    if next_start < stop:
+        stop = end  # another figure follows in the same clause: stop at this one
+    clause = _SUB_MARKER.sub("", text[begin:stop].strip())
     return clause.lstrip("及和與、，, ").strip()
 
 
@@ -214,7 +218,10 @@ def derive_measures(
     measures: list[ParsedMeasure] = []
     previous_end = 0
     base_label = indicator.text.strip().rstrip("。").strip()
-    for target in targets:
+    for index, target in enumerate(targets):
+        next_start = (
+            targets[index + 1].start if index + 1 < len(targets) else len(indicator.standard)
+        )
         pick = next(
             (i for i, a in enumerate(actuals) if i not in used and a.unit == target.unit), None
         )
@@ -251,7 +258,8 @@ def derive_measures(
         label = (
             base_label
             if len(targets) == 1
-            else _clause(indicator.standard, target.start, target.end, previous_end) or base_label
+            else _clause(indicator.standard, target.start, target.end, previous_end, next_start)
+            or base_label
         )
         previous_end = target.end
         measures.append(
@@ -549,6 +557,9 @@ def parse_performance(grids: list[Grid], *, filename: str) -> PerformanceImport:
                 "「執行績效」「執行率」「管考代碼」七欄。"
             ),
         )
+    measure_layouts = find_layouts(grids, MEASURE_COLUMNS)
+    for measure_layout in measure_layouts:
+        layouts = [layout.until(measure_layout) for layout in layouts]
     state = _State()
     for layout in layouts:
         for grid_row in layout.data_rows():
@@ -576,7 +587,6 @@ def parse_performance(grids: list[Grid], *, filename: str) -> PerformanceImport:
         )
         for plan, number in numbered
     ]
-    measure_layouts = find_layouts(grids, MEASURE_COLUMNS)
     if measure_layouts:
         table = _measure_table(measure_layouts[0], plans, state.issues)
 

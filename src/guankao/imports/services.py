@@ -40,7 +40,7 @@ from guankao.imports.preview import (
 )
 from guankao.imports.readers import read_grids
 from guankao.imports.text import normalise_key
-from guankao.performance.models import Plan
+from guankao.performance.models import PerformanceReport, Plan, ReportStatus
 from guankao.performance.services import indicator_upsert, measure_upsert, plan_upsert
 from guankao.tw import YearMonth, format_roc_date, from_roc_year, parse_roc_date
 
@@ -296,6 +296,10 @@ def apply_performance(
     if parsed.errors:
         raise ImportFailed(str(parsed.errors[0]))
     year = from_roc_year(target.roc_year)
+    report = PerformanceReport.objects.filter(department=target.department, year=year).first()
+    if report is not None and report.status == ReportStatus.FINAL:
+        # Reviewers sign off what they saw; a final report is sent back to draft before edits.
+        raise ImportFailed(_("%(title)s已定稿，不能匯入；請先退回草稿。") % {"title": report.title})
     plans: list[Plan] = []
     for row in parsed.plans:
         with _at(row.where):

@@ -37,8 +37,12 @@ def normalise_key(text: str) -> str:
 
 
 def _needs_space(left: str, right: str) -> bool:
-    # Between two ASCII words a wrap stood for a space; next to Chinese it stood for nothing.
-    return left.isascii() and right.isascii() and left.isalnum() and right.isalnum()
+    # Between two ASCII words a wrap stood for a space. Reports put a space before a figure
+    # that follows Chinese ("服務 6,300人次", "6萬 9,264"), so a wrap there stood for one too;
+    # anywhere else next to Chinese it stood for nothing ("1萬", "服務人次").
+    if left.isascii() and right.isascii():
+        return left.isalnum() and right.isalnum()
+    return not left.isascii() and left.isalpha() and right.isascii() and right.isdigit()
 
 
 def join_lines(text: str) -> str:
