@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from lxml import html
+from lxml import html  # type: ignore[import-untyped]
 
 from guankao.directory.languages import BY_CODE
 
@@ -74,7 +74,13 @@ def test_no_match_shows_areas_and_hotlines(client: Client) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "query",
-    ["", "x" * 2000, "😀😀😀", "' OR 1=1; DROP TABLE divisions_task; --", "<script>alert(1)</script><b>"],
+    [
+        "",
+        "x" * 2000,
+        "😀😀😀",
+        "' OR 1=1; DROP TABLE divisions_task; --",
+        "<script>alert(1)</script><b>",
+    ],
 )
 def test_bad_input_is_a_normal_page(client: Client, query: str) -> None:
     response = client.get(URL, {"q": query, "lang": "en"})
