@@ -1,7 +1,197 @@
-"""JSON API endpoints of the performance app, mounted at /api/v1/performance/."""
+"""JSON API endpoints of the performance app, mounted at /api/v1/performance/.
+
+- ``GET reports/{org}/{year}``: the report model as JSON (docs/performance.md); public once
+  published, staff only before that.
+- ``PATCH measures/{id}``: change a measure's target, actual, unit or dates (staff); bad values
+  answer 400 with the rule's message, values of the wrong type 422; nothing is saved.
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.security import django_auth
+from pydantic import ConfigDict
+
+from guankao.documents.reports import performance as performance_document
+from guankao.performance import rules, selectors, services
+from guankao.performance.exceptions import NotFound
+from guankao.performance.models import Measure
 
 router = Router(tags=["performance"])
+
+
+class MeasureOut(Schema):
+    position: int
+    label: str
+    kind: str
+    target: int | float | None
+    actual: int | float | None
+    unit: str
+    actual_unit: str
+    due: str | None
+    done: str | None
+    due_roc: str | None
+    done_roc: str | None
+    achievement: int | float | None
+    met: bool | None
+    shortfall: bool
+
+
+class IndicatorOut(Schema):
+    number: int
+    text: str
+    standard_text: str
+    achievement_text: str
+    measures: list[MeasureOut]
+
+
+class RateOut(Schema):
+    shown: int | float | None
+    shown_text: str
+    reported: int | float | None
+    measures: int | float | None
+    budget: int | float | None
+
+
+class PlanOut(Schema):
+    number: int
+    label: str
+    name: str
+    budget_thousands: int
+    executed_thousands: int | None
+    control_code: int
+    control_note: str
+    rate: RateOut
+    indicators: list[IndicatorOut]
+
+
+class ShortfallOut(Schema):
+    plan: int
+    plan_name: str
+    indicator: int
+    measure: int
+    label: str
+    standard: str
+    rate: int | float | None
+    rate_text: str
+    reason: str
+    improvement: str
+
+
+class AchievementOut(Schema):
+    number: int
+    label: str
+    title: str
+    body: str
+
+
+class SectionsOut(Schema):
+    preface: str
+    table_footnote: str
+    self_managed: str
+    achievements: list[AchievementOut]
+
+
+class DepartmentOut(Schema):
+    slug: str
+    name: str
+    jurisdiction: str
+
+
+class YearOut(Schema):
+    roc: int
+    gregorian: int
+
+
+class TotalsOut(Schema):
+    plans: int
+    indicators: int
+    measures: int
+    budget_thousands: int
+
+
+class ReportOut(Schema):
+    # "schema" would shadow a pydantic attribute; the JSON keeps its documented name.
+    schema_: str = Field(alias="schema")
+    department: DepartmentOut
+    year: YearOut
+    title: str
+    status: str
+    rate_method: str
+    plans: list[PlanOut]
+    shortfalls: list[ShortfallOut]
+    sections: SectionsOut
+    totals: TotalsOut
+
+
+class Error(Schema):
+    detail: str
+
+
+@router.get(
+    "/reports/{org}/{year}",
+    response={200: ReportOut, 404: Error},
+    by_alias=True,
+    summary="施政績效報告 as JSON",
+    description="The report model of one department and ROC year: plans, indicators, measures "
+    "with numbers, 執行率, the shortfalls of 參 and the generated sections. Public once "
+    "published; staff see drafts. Field by field: docs/performance.md.",
+)
+def report_json(request: HttpRequest, org: str, year: int) -> dict[str, Any]:
+    staff = bool(request.user.is_authenticated and request.user.is_staff)
+    try:
+        report = selectors.performance_report(
+            department_slug=org, roc_year=year, published_only=not staff
+        )
+    except NotFound as error:
+        raise HttpError(404, str(error)) from None
+    return performance_document.data(report)
+
+
+class MeasurePatch(Schema):
+    # A field the endpoint cannot change (kind, position…) is an error, not silently ignored.
+    model_config = ConfigDict(extra="forbid")
+
+    label: str | None = None
+    target: Decimal | None = None
+    actual: Decimal | None = None
+    unit: str | None = None
+    actual_unit: str | None = None
+    due: datetime.date | None = None
+    done: datetime.date | None = None
+
+
+class MeasureSaved(MeasureOut):
+    id: int
+
+
+@router.patch(
+    "/measures/{measure_id}",
+    auth=django_auth,
+    response={200: MeasureSaved, 400: Error, 403: Error, 404: Error},
+    summary="Change a measure's target, actual, unit or dates",
+    description="Staff only. Send only the fields to change. A target of 0, a negative actual "
+    "or a missing unit answers 400 with the rule's message; text in a number field answers "
+    "422. Nothing is saved on an error.",
+)
+def measure_patch(request: HttpRequest, measure_id: int, payload: MeasurePatch) -> dict[str, Any]:
+    if not request.user.is_staff:
+        raise HttpError(403, _("只有管考人員可以修改衡量標準。"))
+    measure = get_object_or_404(
+        Measure.objects.select_related("indicator__plan__department"), pk=measure_id
+    )
+    services.measure_update(
+        measure=measure, data=payload.dict(exclude_unset=True), actor=request.user
+    )
+    measure.refresh_from_db()
+    as_of = rules.year_end(measure.indicator.plan.year)
+    saved = performance_document.measure_json(selectors.measure_data(measure), as_of=as_of)
+    return {"id": measure.pk, **saved}

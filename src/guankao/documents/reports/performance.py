@@ -307,7 +307,8 @@ def _number(value: Decimal | None, places: int | None = None) -> int | float | N
     return plain if isinstance(plain, int) else float(plain)
 
 
-def _measure_json(m: MeasureData, *, as_of: Any) -> dict[str, Any]:
+def measure_json(m: MeasureData, *, as_of: Any) -> dict[str, Any]:
+    """One measure as the JSON output writes it."""
     ratio = rules.achievement(m)
     if m.kind == NUMERIC:
         met = None if ratio is None else ratio >= 1
@@ -360,7 +361,7 @@ def data(report: ReportData) -> dict[str, Any]:
                         "text": indicator.text,
                         "standard_text": indicator.standard_text,
                         "achievement_text": indicator.achievement_text,
-                        "measures": [_measure_json(m, as_of=as_of) for m in indicator.measures],
+                        "measures": [measure_json(m, as_of=as_of) for m in indicator.measures],
                     }
                     for indicator in plan.indicators
                 ],
