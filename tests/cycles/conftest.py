@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
@@ -11,6 +12,13 @@ from django.test import Client
 
 from guankao.cycles.demo import load_cycles_demo
 from guankao.cycles.models import ReportingPeriod, Submission
+from guankao.cycles.selectors import submission_whole
+from guankao.cycles.services import (
+    FigureInput,
+    TaskInput,
+    submission_save_draft,
+    submission_submit,
+)
 
 
 @dataclass
@@ -44,3 +52,26 @@ def client_for() -> Callable[[str | None], Client]:
         return client
 
     return make
+
+
+def complete_tasks(submission: Submission, text: str = "本期辦理完成。") -> dict[int, TaskInput]:
+    """Inputs that fill every task entry of ``submission`` (enough to submit)."""
+    return {
+        entry.pk: TaskInput(
+            narrative=f"{entry.task.number}：{text}",
+            figures=[FigureInput(label="辦理場次", value=Decimal(3), unit="場")],
+        )
+        for entry in submission.task_entries.all()
+    }
+
+
+def fill_and_submit(submission: Submission, actor: User | None) -> Submission:
+    """Save complete entries and submit, as the agency's reporter would."""
+    whole = submission_whole(submission.pk)
+    submission_save_draft(
+        submission=whole,
+        expected_version=whole.version,
+        tasks=complete_tasks(whole),
+        actor=actor,
+    )
+    return submission_submit(submission=whole, actor=actor)

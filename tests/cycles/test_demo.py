@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import authenticate
-from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 
 from guankao.core.models import AuditEntry

@@ -1,7 +1,548 @@
-"""JSON API endpoints of the cycles app, mounted at /api/v1/cycles/."""
+"""JSON API of reporting cycles, mounted at /api/v1/cycles/. Session sign-in, role matrix.
+
+401 when signed out, 403 when the role does not allow it, 404 for what does not exist, 400 for
+refused input, 409 when the submission's state or a newer version stands in the way (the body
+then lists what changed). Dates are ISO (``2024-07-15``) with an ROC twin (``113年7月15日``).
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+import datetime
+from decimal import Decimal
+from typing import Any
 
-router = Router(tags=["cycles"])
+from django import forms
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
+from ninja.security import django_auth
+from pydantic import Field
+
+from guankao.core.models import Agency, Jurisdiction
+from guankao.core.permissions import Action, api_require
+from guankao.cycles import reminders, selectors, services
+from guankao.cycles.errors import EditConflict, InvalidTransition, SubmissionLocked
+from guankao.cycles.forms import parse_figure
+from guankao.cycles.models import ReminderKind, ReportingPeriod, Submission, SubmissionStatus
+from guankao.divisions.models import DivisionTable
+from guankao.tw import format_roc_date, parse_roc_date
+
+router = Router(tags=["cycles"], auth=django_auth)
+
+
+# --- schemas -------------------------------------------------------------------------------
+
+
+class PeriodOut(Schema):
+    id: int
+    jurisdiction: str
+    code: str
+    name: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    deadline: datetime.date
+    deadline_roc: str
+    division_table: str | None
+    department: str | None
+    is_sample: bool
+
+
+class PeriodIn(Schema):
+    jurisdiction: str = Field(description="jurisdiction slug, e.g. keelung")
+    code: str = Field(description="113, 113H1, 113H2, 113Q1 … 113Q4")
+    deadline: datetime.date
+    division_table: str | None = Field(None, description="table version, e.g. 112.7")
+    department: str | None = Field(None, description="agency slug whose plans are reported")
+
+
+class DeadlineIn(Schema):
+    deadline: datetime.date
+
+
+class FigureIO(Schema):
+    label: str = Field("", max_length=60)
+    value: str = Field(max_length=40, description="as written: 12, 1,200, 1萬 2,000, 十二")
+    unit: str = Field("", max_length=10, description="場, 人次 …; may be typed with the value")
+
+
+class TaskEntryOut(Schema):
+    id: int
+    task_number: int
+    task: str
+    area: str
+    narrative: str
+    behind: bool
+    behind_reason: str
+    figures: list[FigureIO]
+    attachments: list[str]
+
+
+class MeasureEntryOut(Schema):
+    id: int
+    label: str
+    unit: str
+    target: Decimal | None
+    actual: Decimal | None
+    done: datetime.date | None
+    note: str
+
+
+class CommentOut(Schema):
+    entry: int | None
+    kind: str
+    body: str
+    author: str
+    created_at: datetime.datetime
+
+
+class SubmissionOut(Schema):
+    id: int
+    period: str
+    agency: str
+    status: str
+    status_label: str
+    version: int
+    is_sample: bool
+    submitted_at: datetime.datetime | None
+    tasks: list[TaskEntryOut]
+    measures: list[MeasureEntryOut]
+    comments: list[CommentOut]
+
+
+class SubmissionRow(Schema):
+    id: int
+    period: str
+    agency: str
+    status: str
+    version: int
+    deadline: datetime.date
+
+
+class TaskEntryIn(Schema):
+    narrative: str = Field(max_length=20000)
+    behind: bool = False
+    behind_reason: str = Field("", max_length=5000)
+    figures: list[FigureIO] = Field(default_factory=list, max_length=20)
+
+
+class MeasureEntryIn(Schema):
+    actual: str | None = Field(None, max_length=40)
+    done: str | None = Field(None, max_length=20, description="ROC or ISO date")
+    note: str = Field("", max_length=5000)
+
+
+class DraftIn(Schema):
+    version: int = Field(ge=1, description="the version this edit is based on")
+    tasks: dict[int, TaskEntryIn] = Field(default_factory=dict)
+    measures: dict[int, MeasureEntryIn] = Field(default_factory=dict)
+
+
+class VersionIn(Schema):
+    version: int | None = Field(None, ge=1)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(max_length=2000)
+    version: int | None = Field(None, ge=1)
+
+
+class CommentIn(Schema):
+    entry: int | None = None
+    body: str = Field(max_length=2000)
+
+
+class Conflict(Schema):
+    detail: str
+    version: int
+    changes: list[list[str]]
+
+
+class Message(Schema):
+    detail: str
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _period_out(period: ReportingPeriod) -> dict[str, Any]:
+    return {
+        "id": period.pk,
+        "jurisdiction": period.jurisdiction.slug,
+        "code": period.code,
+        "name": period.period.name,
+        "starts_on": period.starts_on,
+        "ends_on": period.ends_on,
+        "deadline": period.deadline,
+        "deadline_roc": format_roc_date(period.deadline),
+        "division_table": period.division_table.version if period.division_table else None,
+        "department": period.department.slug if period.department else None,
+        "is_sample": period.is_sample,
+    }
+
+
+def _submission_out(submission: Submission) -> dict[str, Any]:
+    return {
+        "id": submission.pk,
+        "period": submission.period.code,
+        "agency": submission.agency.label,
+        "status": submission.status,
+        "status_label": str(SubmissionStatus(submission.status).label),
+        "version": submission.version,
+        "is_sample": submission.is_sample,
+        "submitted_at": submission.submitted_at,
+        "tasks": [
+            {
+                "id": e.pk,
+                "task_number": e.task.number,
+                "task": e.task.text,
+                "area": e.task.area.name,
+                "narrative": e.narrative,
+                "behind": e.behind,
+                "behind_reason": e.behind_reason,
+                "figures": [
+                    {"label": f.label, "value": str(f.plain_value), "unit": f.unit}
+                    for f in e.figures.all()
+                ],
+                "attachments": [a.original_name for a in e.attachments.all() if not a.removed_at],
+            }
+            for e in submission.task_entries.all()
+        ],
+        "measures": [
+            {
+                "id": m.pk,
+                "label": m.measure.label,
+                "unit": m.measure.unit,
+                "target": m.measure.target,
+                "actual": m.actual,
+                "done": m.done,
+                "note": m.note,
+            }
+            for m in submission.measure_entries.all()
+        ],
+        "comments": [
+            {
+                "entry": c.entry_id,
+                "kind": c.kind,
+                "body": c.body,
+                "author": str(c.author or ""),
+                "created_at": c.created_at,
+            }
+            for c in sorted(
+                [*submission.general_comments]  # type: ignore[attr-defined]
+                + [c for e in submission.task_entries.all() for c in e.comments.all()],
+                key=lambda c: (c.created_at, c.pk),
+            )
+        ],
+    }
+
+
+def _period(request: HttpRequest, pk: int, action: Action) -> ReportingPeriod:
+    period = get_object_or_404(
+        ReportingPeriod.objects.select_related(
+            "jurisdiction", "division_table", "department", "department__parent"
+        ),
+        pk=pk,
+    )
+    api_require(request, action, period)
+    return period
+
+
+def _submission(request: HttpRequest, pk: int, action: Action) -> Submission:
+    try:
+        submission = selectors.submission_whole(pk)
+    except Submission.DoesNotExist:
+        raise HttpError(404, "Not Found") from None
+    api_require(request, action, submission)
+    return submission
+
+
+def _figure(item: FigureIO, where: str) -> services.FigureInput:
+    try:
+        value, typed_unit = parse_figure(item.value)
+    except forms.ValidationError as error:
+        raise HttpError(400, f"{where}：{' '.join(error.messages)}") from None
+    unit = item.unit.strip() or typed_unit
+    if not unit:
+        raise HttpError(400, f"{where}：請填寫單位，例如 場、人次、件。")
+    return services.FigureInput(item.label.strip(), value, unit, item.value)
+
+
+def _measure(item: MeasureEntryIn, where: str) -> services.MeasureInput:
+    actual = None
+    if item.actual not in (None, ""):
+        try:
+            actual, _unit = parse_figure(item.actual or "")
+        except forms.ValidationError as error:
+            raise HttpError(400, f"{where}：{' '.join(error.messages)}") from None
+    done = None
+    if item.done:
+        try:
+            parsed = parse_roc_date(item.done)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, datetime.date):
+            try:
+                parsed = datetime.date.fromisoformat(item.done)
+            except ValueError:
+                raise HttpError(400, f"{where}：「{item.done}」不是日期。") from None
+        done = parsed
+    return services.MeasureInput(actual=actual, done=done, note=item.note)
+
+
+def _conflict(error: EditConflict) -> Status[dict[str, Any]]:
+    return Status(
+        409,
+        {
+            "detail": str(error),
+            "version": error.version,
+            "changes": [list(c) for c in error.changes],
+        },
+    )
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+@router.get("/periods", response=list[PeriodOut], summary="Periods whose dashboard you may see")
+def period_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_period_out(p) for p in selectors.periods_overseen_by(request.user)]
+
+
+@router.post("/periods", response={201: PeriodOut}, summary="Open a reporting period")
+def period_create(request: HttpRequest, payload: PeriodIn) -> Status[dict[str, Any]]:
+    jurisdiction = get_object_or_404(Jurisdiction, slug=payload.jurisdiction)
+    api_require(request, Action.PERIOD_OPEN, jurisdiction)
+    table = None
+    if payload.division_table:
+        tables = DivisionTable.objects.filter(jurisdiction=jurisdiction)
+        table = next((t for t in tables if t.version == payload.division_table), None)
+        if table is None:
+            raise HttpError(400, f"{jurisdiction.name}沒有 {payload.division_table} 版的分工表。")
+    department = None
+    if payload.department:
+        department = get_object_or_404(Agency, slug=payload.department)
+    period = services.period_open(
+        jurisdiction=jurisdiction,
+        code=payload.code,
+        deadline=payload.deadline,
+        division_table=table,
+        department=department,
+        actor=request.user,
+    )
+    return Status(201, _period_out(period))
+
+
+@router.patch("/periods/{pk}", response=PeriodOut, summary="Move a period's deadline")
+def period_update(request: HttpRequest, pk: int, payload: DeadlineIn) -> dict[str, Any]:
+    period = _period(request, pk, Action.PERIOD_UPDATE)
+    services.period_set_deadline(period=period, deadline=payload.deadline, actor=request.user)
+    return _period_out(period)
+
+
+@router.get("/periods/{pk}/dashboard", summary="Each agency's status, lateness and shortfalls")
+def period_dashboard(request: HttpRequest, pk: int) -> dict[str, Any]:
+    period = _period(request, pk, Action.PERIOD_VIEW)
+    dashboard = selectors.period_dashboard(period, today=timezone.localdate())
+    return {
+        "period": _period_out(period),
+        "counts": dashboard.counts,
+        "late": dashboard.late,
+        "shortfalls": dashboard.shortfalls,
+        "agencies": [
+            {
+                "submission": row.submission.pk,
+                "agency": row.submission.agency.label,
+                "status": row.submission.status,
+                "late": row.late,
+                "shortfalls": row.shortfalls,
+                "missing": row.missing,
+                "last_reminder": row.last_reminder,
+            }
+            for row in dashboard.rows
+        ],
+    }
+
+
+@router.get("/periods/{pk}/committee-report", summary="The committee report as JSON")
+def period_committee_report(request: HttpRequest, pk: int) -> dict[str, Any]:
+    period = _period(request, pk, Action.REPORT_VIEW)
+    return selectors.committee_report(period, today=timezone.localdate()).as_json()
+
+
+# --- submissions ---------------------------------------------------------------------------
+
+
+@router.get("/submissions", response=list[SubmissionRow], summary="Submissions you may see")
+def submission_list(request: HttpRequest) -> list[dict[str, Any]]:
+    rows = (
+        selectors.submissions_visible_to(request.user)
+        .with_scope()
+        .order_by("period_id", "agency__label")
+    )
+    return [
+        {
+            "id": s.pk,
+            "period": s.period.code,
+            "agency": s.agency.label,
+            "status": s.status,
+            "version": s.version,
+            "deadline": s.period.deadline,
+        }
+        for s in rows
+    ]
+
+
+@router.get("/submissions/{pk}", response=SubmissionOut, summary="One submission, whole")
+def submission_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _submission_out(_submission(request, pk, Action.SUBMISSION_VIEW))
+
+
+@router.put(
+    "/submissions/{pk}/draft",
+    response={200: SubmissionOut, 409: Conflict},
+    summary="Save the draft (entries by id; based on `version`)",
+)
+def submission_draft(request: HttpRequest, pk: int, payload: DraftIn) -> Any:
+    submission = _submission(request, pk, Action.SUBMISSION_EDIT)
+    tasks = {
+        entry_id: services.TaskInput(
+            narrative=item.narrative,
+            behind=item.behind,
+            behind_reason=item.behind_reason,
+            figures=[_figure(f, f"#{entry_id}") for f in item.figures],
+        )
+        for entry_id, item in payload.tasks.items()
+    }
+    measures = {mid: _measure(m, f"#{mid}") for mid, m in payload.measures.items()}
+    try:
+        services.submission_save_draft(
+            submission=submission,
+            expected_version=payload.version,
+            tasks=tasks,
+            measures=measures,
+            actor=request.user,
+        )
+    except EditConflict as error:
+        return _conflict(error)
+    except SubmissionLocked as error:
+        raise HttpError(409, str(error)) from None
+    return _submission_out(selectors.submission_whole(pk))
+
+
+def _transition(request: HttpRequest, pk: int, action: Action, run: Any) -> Any:
+    submission = _submission(request, pk, action)
+    try:
+        run(submission)
+    except EditConflict as error:
+        return _conflict(error)
+    except (InvalidTransition, SubmissionLocked) as error:
+        raise HttpError(409, str(error)) from None
+    return _submission_out(selectors.submission_whole(pk))
+
+
+@router.post("/submissions/{pk}/submit", response={200: SubmissionOut, 409: Conflict})
+def submission_submit(request: HttpRequest, pk: int, payload: VersionIn) -> Any:
+    return _transition(
+        request,
+        pk,
+        Action.SUBMISSION_SUBMIT,
+        lambda s: services.submission_submit(
+            submission=s, actor=request.user, expected_version=payload.version
+        ),
+    )
+
+
+@router.post("/submissions/{pk}/return", response={200: SubmissionOut, 409: Conflict})
+def submission_return(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+    return _transition(
+        request,
+        pk,
+        Action.SUBMISSION_RETURN,
+        lambda s: services.submission_return(
+            submission=s,
+            comment=payload.reason,
+            actor=request.user,
+            expected_version=payload.version,
+        ),
+    )
+
+
+@router.post("/submissions/{pk}/approve", response={200: SubmissionOut, 409: Conflict})
+def submission_approve(request: HttpRequest, pk: int, payload: VersionIn) -> Any:
+    return _transition(
+        request,
+        pk,
+        Action.SUBMISSION_APPROVE,
+        lambda s: services.submission_approve(
+            submission=s, actor=request.user, expected_version=payload.version
+        ),
+    )
+
+
+@router.post("/submissions/{pk}/reopen", response={200: SubmissionOut, 409: Conflict})
+def submission_reopen(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+    return _transition(
+        request,
+        pk,
+        Action.SUBMISSION_REOPEN,
+        lambda s: services.submission_reopen(
+            submission=s,
+            reason=payload.reason,
+            actor=request.user,
+            expected_version=payload.version,
+        ),
+    )
+
+
+@router.post("/submissions/{pk}/comments", response={201: CommentOut})
+def submission_comment(request: HttpRequest, pk: int, payload: CommentIn) -> Any:
+    submission = _submission(request, pk, Action.COMMENT_ADD)
+    entry = None
+    if payload.entry is not None:
+        entry = next((e for e in submission.task_entries.all() if e.pk == payload.entry), None)
+        if entry is None:
+            raise HttpError(400, "這個項目不屬於這份填報。")
+    comment = services.comment_add(
+        submission=submission, entry=entry, body=payload.body, actor=request.user
+    )
+    return Status(
+        201,
+        {
+            "entry": comment.entry_id,
+            "kind": comment.kind,
+            "body": comment.body,
+            "author": str(comment.author or ""),
+            "created_at": comment.created_at,
+        },
+    )
+
+
+@router.post("/submissions/{pk}/remind", response={200: Message})
+def submission_remind(request: HttpRequest, pk: int) -> dict[str, str]:
+    submission = _submission(request, pk, Action.SUBMISSION_VIEW)
+    api_require(request, Action.REMINDER_SEND, submission.period)
+    reminder = reminders.reminder_send(
+        submission=submission,
+        kind=ReminderKind.MANUAL,
+        actor=request.user,
+        base_url=request.build_absolute_uri("/"),
+    )
+    return {"detail": f"已寄送催報通知：{reminder.recipients}"}
+
+
+@router.get("/submissions/{pk}/audit", summary="The submission's audit trail, oldest first")
+def submission_audit(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    submission = _submission(request, pk, Action.AUDIT_VIEW)
+    return [
+        {
+            "time": e.created_at,
+            "actor": e.actor_label,
+            "action": e.action,
+            "before": e.before,
+            "after": e.after,
+        }
+        for e in selectors.audit_trail(submission)
+    ]

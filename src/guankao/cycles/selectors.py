@@ -31,6 +31,7 @@ from guankao.cycles.models import (
     ReportingPeriod,
     ReviewComment,
     Submission,
+    SubmissionQuerySet,
     SubmissionRevision,
     SubmissionStatus,
     TaskEntry,
@@ -87,7 +88,7 @@ def submission_whole(pk: int) -> Submission:
     )
 
 
-def submissions_visible_to(user: Actor) -> QuerySet[Submission]:
+def submissions_visible_to(user: Actor) -> SubmissionQuerySet:
     """Submissions a person may see: their agencies' own, or all in what they coordinate/review."""
     if user is None:
         return Submission.objects.all()

@@ -1,0 +1,423 @@
+"""Services of reporting cycles: opening periods, drafts, the state machine, the year-end flow."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+
+from guankao.core.accounts import membership_grant, user_ensure
+from guankao.core.models import Agency, AuditEntry, Jurisdiction, Role
+from guankao.core.permissions import NotPermitted
+from guankao.cycles import services
+from guankao.cycles.errors import (
+    EditConflict,
+    IncompleteSubmission,
+    InputRejected,
+    InvalidTransition,
+    PeriodError,
+    SubmissionLocked,
+)
+from guankao.cycles.models import (
+    CommentKind,
+    ReportingPeriod,
+    Submission,
+    SubmissionRevision,
+    SubmissionStatus,
+    TaskEntry,
+)
+from guankao.cycles.selectors import submission_whole
+from guankao.cycles.state import RULES, Transition
+from guankao.divisions.models import DivisionTable
+from guankao.performance.models import Measure
+from tests.cycles.conftest import Demo, complete_tasks, fill_and_submit
+
+pytestmark = pytest.mark.django_db
+
+POLICE = "keelung-police"
+
+
+def keelung_table() -> DivisionTable:
+    return DivisionTable.objects.get(jurisdiction__slug="keelung")
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["113Q5", "113H", "H1", "一一三", ""])
+def test_a_bad_period_code_is_refused(code: str) -> None:
+    with pytest.raises(PeriodError, match="不是期別代碼"):
+        services.period_open(
+            jurisdiction=Jurisdiction.objects.get(slug="keelung"),
+            code=code,
+            deadline=datetime.date(2024, 7, 15),
+            division_table=keelung_table(),
+            actor=None,
+        )
+    assert not ReportingPeriod.objects.exists()
+
+
+def test_opening_creates_a_draft_per_agency_with_its_own_tasks() -> None:
+    period = services.period_open(
+        jurisdiction=Jurisdiction.objects.get(slug="keelung"),
+        code="113q3",
+        deadline=datetime.date(2024, 10, 15),
+        division_table=keelung_table(),
+        actor=None,
+    )
+    assert (period.code, period.starts_on, period.ends_on) == (
+        "113Q3",
+        datetime.date(2024, 7, 1),
+        datetime.date(2024, 9, 30),
+    )
+    police = Submission.objects.get(period=period, agency__slug=POLICE)
+    assert police.status == SubmissionStatus.DRAFT
+    assert [e.task.number for e in police.task_entries.order_by("task__position")] == [1, 2, 3]
+    assert {e.task.agency.slug for e in TaskEntry.objects.filter(submission=police)} == {POLICE}
+    assert SubmissionRevision.objects.filter(submission=police, number=1).exists()
+
+
+def test_the_same_period_twice_is_refused(demo: Demo) -> None:
+    with pytest.raises(PeriodError):
+        services.period_open(
+            jurisdiction=demo.period.jurisdiction,
+            code="113H1",
+            deadline=datetime.date(2024, 7, 15),
+            division_table=keelung_table(),
+            actor=None,
+        )
+
+
+def test_a_table_of_another_jurisdiction_is_refused() -> None:
+    with pytest.raises(PeriodError, match="分工表不屬於這個縣市"):
+        services.period_open(
+            jurisdiction=Jurisdiction.objects.get(slug="hsinchu"),
+            code="113H1",
+            deadline=datetime.date(2024, 7, 15),
+            division_table=keelung_table(),
+            actor=None,
+        )
+
+
+def test_a_coordinator_cannot_open_a_period_elsewhere(demo: Demo) -> None:
+    with pytest.raises(NotPermitted):
+        services.period_open(
+            jurisdiction=Jurisdiction.objects.get(slug="hsinchu"),
+            code="108Q4",
+            deadline=datetime.date(2020, 1, 15),
+            department=Agency.objects.get(slug="hsinchu-social"),
+            actor=demo.user("demo-coordinator"),
+        )
+
+
+# --- drafts --------------------------------------------------------------------------------
+
+
+def test_a_draft_save_keeps_a_version_and_audits_before_and_after(demo: Demo) -> None:
+    reporter = demo.user("demo-reporter-police")
+    police = submission_whole(demo.submission(POLICE).pk)
+    entry = police.task_entries.all()[0]
+    changed = services.submission_save_draft(
+        submission=police,
+        expected_version=1,
+        tasks={
+            entry.pk: services.TaskInput(
+                narrative="辦理家暴防治宣導。",
+                figures=[services.FigureInput("宣導場次", Decimal(12), "場", "十二")],
+            )
+        },
+        actor=reporter,
+    )
+    assert changed and police.version == 2
+    audit = AuditEntry.objects.filter(object_id=str(police.pk), action="save_draft").get()
+    assert audit.actor == reporter
+    assert audit.before == {"警察局 第1項｜辦理情形": "（空白）", "警察局 第1項｜數據": "（空白）"}
+    assert audit.after == {
+        "警察局 第1項｜辦理情形": "辦理家暴防治宣導。",
+        "警察局 第1項｜數據": "宣導場次 12場",
+    }
+    revision = SubmissionRevision.objects.get(submission=police, number=2)
+    assert revision.snapshot["tasks"][str(entry.task_id)]["figures"] == ["宣導場次 12場"]
+
+
+def test_saving_the_same_thing_again_writes_nothing(demo: Demo) -> None:
+    reporter = demo.user("demo-reporter-police")
+    police = submission_whole(demo.submission(POLICE).pk)
+    tasks = complete_tasks(police)
+    services.submission_save_draft(
+        submission=police, expected_version=1, tasks=tasks, actor=reporter
+    )
+    audit = AuditEntry.objects.count()
+    again = services.submission_save_draft(
+        submission=police, expected_version=2, tasks=tasks, actor=reporter
+    )
+    assert again is False
+    assert Submission.objects.get(pk=police.pk).version == 2
+    assert AuditEntry.objects.count() == audit
+
+
+def test_the_second_of_two_concurrent_saves_is_refused_with_what_changed(demo: Demo) -> None:
+    reporter = demo.user("demo-reporter-police")
+    colleague = user_ensure(
+        username="police-2",
+        password="a-Long-enough-passphrase-42",
+        email="",
+        full_name="警察局第二位填報人",
+        actor=None,
+    )
+    membership_grant(
+        user=colleague, role=Role.REPORTER, agency=Agency.objects.get(slug=POLICE), actor=None
+    )
+    # Both load version 1.
+    mine = submission_whole(demo.submission(POLICE).pk)
+    theirs = submission_whole(demo.submission(POLICE).pk)
+    entry = mine.task_entries.all()[0]
+    services.submission_save_draft(
+        submission=theirs,
+        expected_version=1,
+        tasks={entry.pk: services.TaskInput(narrative="同事先寫的內容。")},
+        actor=colleague,
+    )
+    with pytest.raises(EditConflict) as conflict:
+        services.submission_save_draft(
+            submission=mine,
+            expected_version=1,
+            tasks={entry.pk: services.TaskInput(narrative="我寫的內容。")},
+            actor=reporter,
+        )
+    assert conflict.value.changes == [("警察局 第1項", "辦理情形", "（空白）", "同事先寫的內容。")]
+    assert "警察局第二位填報人" in str(conflict.value) or "police-2" in str(conflict.value)
+    assert "第 2 版" in str(conflict.value)
+    assert TaskEntry.objects.get(pk=entry.pk).narrative == "同事先寫的內容。"
+    assert Submission.objects.get(pk=mine.pk).version == 2
+
+
+def test_entries_of_another_agency_are_refused_and_nothing_is_written(demo: Demo) -> None:
+    police = submission_whole(demo.submission(POLICE).pk)
+    civil = submission_whole(demo.submission("keelung-civil-affairs").pk)
+    foreign = civil.task_entries.all()[0]
+    own = police.task_entries.all()[0]
+    audit = AuditEntry.objects.count()
+    with pytest.raises(InputRejected, match="不屬於這份填報"):
+        services.submission_save_draft(
+            submission=police,
+            expected_version=police.version,
+            tasks={
+                own.pk: services.TaskInput(narrative="自己的"),
+                foreign.pk: services.TaskInput(narrative="偽造"),
+            },
+            actor=demo.user("demo-reporter-police"),
+        )
+    assert AuditEntry.objects.count() == audit
+    assert TaskEntry.objects.get(pk=own.pk).narrative == ""
+    assert TaskEntry.objects.get(pk=foreign.pk).narrative.startswith("【示範資料】")
+
+
+def test_a_reporter_of_another_agency_cannot_save(demo: Demo) -> None:
+    police = submission_whole(demo.submission(POLICE).pk)
+    with pytest.raises(NotPermitted):
+        services.submission_save_draft(
+            submission=police,
+            expected_version=1,
+            tasks=complete_tasks(police),
+            actor=demo.user("demo-reporter-civil"),
+        )
+
+
+def test_lag_without_a_reason_is_refused(demo: Demo) -> None:
+    police = submission_whole(demo.submission(POLICE).pk)
+    entry = police.task_entries.all()[0]
+    with pytest.raises(InputRejected, match="請說明原因"):
+        services.submission_save_draft(
+            submission=police,
+            expected_version=1,
+            tasks={entry.pk: services.TaskInput(narrative="x", behind=True)},
+            actor=None,
+        )
+    assert Submission.objects.get(pk=police.pk).version == 1
+
+
+# --- the state machine ---------------------------------------------------------------------
+
+
+def _submission_in(status: SubmissionStatus, demo: Demo) -> Submission:
+    police = demo.submission(POLICE)
+    coordinator = demo.user("demo-coordinator")
+    if status == SubmissionStatus.DRAFT:
+        return police
+    fill_and_submit(police, demo.user("demo-reporter-police"))
+    if status == SubmissionStatus.RETURNED:
+        services.submission_return(submission=police, comment="請補充。", actor=coordinator)
+    if status == SubmissionStatus.APPROVED:
+        services.submission_approve(submission=police, actor=coordinator)
+    return Submission.objects.with_scope().get(pk=police.pk)
+
+
+def _run(transition: Transition, submission: Submission, demo: Demo) -> Submission:
+    reporter, coordinator = demo.user("demo-reporter-police"), demo.user("demo-coordinator")
+    if transition == Transition.SUBMIT:
+        return services.submission_submit(submission=submission, actor=reporter)
+    if transition == Transition.RETURN:
+        return services.submission_return(
+            submission=submission, comment="請修正。", actor=coordinator
+        )
+    if transition == Transition.APPROVE:
+        return services.submission_approve(submission=submission, actor=coordinator)
+    return services.submission_reopen(submission=submission, reason="數字有誤。", actor=coordinator)
+
+
+@pytest.mark.parametrize("transition", list(Transition))
+@pytest.mark.parametrize("status", list(SubmissionStatus))
+def test_every_transition_from_every_status(
+    status: SubmissionStatus, transition: Transition, demo: Demo
+) -> None:
+    submission = _submission_in(status, demo)
+    if status == SubmissionStatus.DRAFT and transition == Transition.SUBMIT:
+        services.submission_save_draft(
+            submission=submission_whole(submission.pk),
+            expected_version=submission.version,
+            tasks=complete_tasks(submission_whole(submission.pk)),
+            actor=demo.user("demo-reporter-police"),
+        )
+    rule = RULES[transition]
+    audit = AuditEntry.objects.count()
+    if status in rule.sources:
+        after = _run(transition, submission, demo)
+        assert after.status == rule.target
+        assert Submission.objects.get(pk=submission.pk).status == rule.target
+        entry = AuditEntry.objects.filter(action=transition.value).latest("pk")
+        assert entry.before == {"status": status.value}
+        assert entry.after is not None and entry.after["status"] == rule.target.value
+    else:
+        with pytest.raises(InvalidTransition) as refused:
+            _run(transition, submission, demo)
+        assert f"這份填報目前為「{status.label}」" in str(refused.value)
+        assert Submission.objects.get(pk=submission.pk).status == status
+        assert AuditEntry.objects.count() == audit
+
+
+def test_an_incomplete_submission_cannot_be_sent(demo: Demo) -> None:
+    police = submission_whole(demo.submission(POLICE).pk)
+    first = police.task_entries.all()[0]
+    services.submission_save_draft(
+        submission=police,
+        expected_version=1,
+        tasks={first.pk: services.TaskInput(narrative="只寫了第一項。")},
+        actor=None,
+    )
+    with pytest.raises(IncompleteSubmission) as refused:
+        services.submission_submit(submission=police, actor=None)
+    assert refused.value.missing == ["警察局 第2項", "警察局 第3項"]
+    assert "尚有 2 項未填寫" in str(refused.value)
+
+
+def test_approved_data_cannot_be_changed(demo: Demo) -> None:
+    approved = _submission_in(SubmissionStatus.APPROVED, demo)
+    whole = submission_whole(approved.pk)
+    with pytest.raises(SubmissionLocked, match="已核定並鎖定"):
+        services.submission_save_draft(
+            submission=whole,
+            expected_version=whole.version,
+            tasks=complete_tasks(whole, "改掉已核定的內容"),
+            actor=demo.user("demo-reporter-police"),
+        )
+    assert not TaskEntry.objects.filter(narrative__contains="改掉").exists()
+
+
+@pytest.mark.parametrize("username", ["demo-reviewer", "demo-admin", "demo-reporter-police"])
+def test_only_a_coordinator_reopens(username: str, demo: Demo) -> None:
+    approved = _submission_in(SubmissionStatus.APPROVED, demo)
+    with pytest.raises(NotPermitted):
+        services.submission_reopen(
+            submission=approved, reason="想再改。", actor=demo.user(username)
+        )
+    assert Submission.objects.get(pk=approved.pk).status == SubmissionStatus.APPROVED
+
+
+def test_reopening_needs_a_reason_that_is_kept(demo: Demo) -> None:
+    approved = _submission_in(SubmissionStatus.APPROVED, demo)
+    coordinator = demo.user("demo-coordinator")
+    with pytest.raises(InputRejected, match="請寫明理由"):
+        services.submission_reopen(submission=approved, reason="  ", actor=coordinator)
+    services.submission_reopen(submission=approved, reason="第2項人次重複計算。", actor=coordinator)
+    entry = AuditEntry.objects.filter(action="reopen").latest("pk")
+    assert entry.actor == coordinator
+    assert entry.after == {"status": "returned", "comment": "第2項人次重複計算。"}
+    assert approved.comments.filter(kind=CommentKind.REOPEN).get().body == "第2項人次重複計算。"
+
+
+def test_comments_do_not_interrupt_a_reporter(demo: Demo) -> None:
+    police = submission_whole(demo.submission(POLICE).pk)
+    entry = police.task_entries.all()[0]
+    services.comment_add(
+        submission=police, entry=entry, body="請補充場次。", actor=demo.user("demo-reviewer")
+    )
+    assert Submission.objects.get(pk=police.pk).version == 1
+    with pytest.raises(NotPermitted):
+        services.comment_add(
+            submission=police, entry=entry, body="x", actor=demo.user("demo-reporter-civil")
+        )
+
+
+# --- year-end actuals flow into the performance report ---------------------------------------
+
+
+def _hsinchu_period(code: str) -> tuple[Submission, User]:
+    hsinchu = Jurisdiction.objects.get(slug="hsinchu")
+    department = Agency.objects.get(slug="hsinchu-social")
+    coordinator = user_ensure(
+        username="hsinchu-coordinator",
+        password="a-Long-enough-passphrase-42",
+        email="",
+        full_name="新竹市社會處管考",
+        actor=None,
+    )
+    membership_grant(user=coordinator, role=Role.COORDINATOR, agency=department, actor=None)
+    period = services.period_open(
+        jurisdiction=hsinchu,
+        code=code,
+        deadline=datetime.date(2020, 1, 20),
+        department=department,
+        actor=coordinator,
+    )
+    return Submission.objects.with_scope().get(period=period), coordinator
+
+
+@pytest.mark.parametrize(("code", "flows"), [("108Q4", True), ("108", True), ("108H1", False)])
+def test_approved_year_end_actuals_flow_into_the_measures(code: str, flows: bool) -> None:
+    submission, coordinator = _hsinchu_period(code)
+    whole = submission_whole(submission.pk)
+    entries = list(whole.measure_entries.all())
+    assert (
+        len(entries)
+        == Measure.objects.filter(
+            indicator__plan__department__slug="hsinchu-social", indicator__plan__year=2019
+        ).count()
+        > 10
+    )
+    first = entries[0]
+    before = first.measure.actual
+    measures = {
+        e.pk: services.MeasureInput(
+            actual=Decimal(1234) if e.pk == first.pk else e.measure.actual or Decimal(0),
+            done=e.measure.done,
+        )
+        for e in entries
+    }
+    services.submission_save_draft(
+        submission=whole, expected_version=1, tasks={}, measures=measures, actor=None
+    )
+    services.submission_submit(submission=whole, actor=None)
+    services.submission_approve(submission=whole, actor=coordinator)
+    measure = Measure.objects.get(pk=first.measure_id)
+    if flows:
+        assert measure.actual == Decimal(1234)
+        audit = AuditEntry.objects.filter(
+            action="update_from_submission", object_id=str(measure.pk)
+        ).get()
+        assert audit.actor == coordinator
+        assert audit.after == {"actual": "1234.00"}
+    else:
+        assert measure.actual == before
