@@ -8,20 +8,21 @@ translation drafts; the developer's database is not touched.
 
 from __future__ import annotations
 
+import functools
 import io
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import django
 
 
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def _timed(calls: list[Callable[[], object]]) -> list[float]:
+def _timed(calls: Sequence[Callable[[], object]]) -> list[float]:
     timings: list[float] = []
     for call in calls:
         started = time.perf_counter()
@@ -49,7 +50,8 @@ def run() -> str:
         call_command("demo", verbosity=0, stdout=io.StringIO())
         load_directory_translations()
         directory = build_directory("keelung")
-        assert directory is not None
+        if directory is None:
+            raise RuntimeError("the demo data has no Keelung directory")
         questions = load_questions()
         scores = score_by_language(run_questions(directory, questions))
 
@@ -64,9 +66,9 @@ def run() -> str:
         for text in texts:  # warm the fold cache as a running server would be
             national.search(text)
         one_city = _timed(
-            [(lambda t=t, g=g: per_jurisdiction[g].search(t)) for g in groups for t in texts]
+            [functools.partial(per_jurisdiction[g].search, t) for g in groups for t in texts]
         )
-        whole_country = _timed([(lambda t=t: national.search(t)) for t in texts] * 3)
+        whole_country = _timed([functools.partial(national.search, t) for t in texts] * 3)
         features = len(national.postings)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

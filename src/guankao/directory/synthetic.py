@@ -8,7 +8,6 @@ and the size a national deployment would.
 
 from __future__ import annotations
 
-import random
 from dataclasses import replace
 
 from guankao.directory.search.concepts import default_concepts
@@ -18,14 +17,14 @@ from guankao.directory.snapshot import Directory, Text, task_document
 JURISDICTIONS = 22
 TASKS_PER_JURISDICTION = 60
 CITIES = (
-    "臺北市 新北市 桃園市 臺中市 臺南市 高雄市 基隆市 新竹市 嘉義市 新竹縣 苗栗縣 彰化縣 南投縣 "
-    "雲林縣 嘉義縣 屏東縣 宜蘭縣 花蓮縣 臺東縣 澎湖縣 金門縣 連江縣"
-).split()
+    *("臺北市", "新北市", "桃園市", "臺中市", "臺南市", "高雄市", "基隆市", "新竹市", "嘉義市"),
+    *("新竹縣", "苗栗縣", "彰化縣", "南投縣", "雲林縣", "嘉義縣", "屏東縣", "宜蘭縣", "花蓮縣"),
+    *("臺東縣", "澎湖縣", "金門縣", "連江縣"),
+)
 
 
-def national_documents(source: Directory, seed: int = 112) -> list[Document]:
-    """22 × 60 task documents modelled on ``source`` (deterministic for a given seed)."""
-    rng = random.Random(seed)
+def national_documents(source: Directory) -> list[Document]:
+    """22 × 60 task documents modelled on ``source``, the same on every run."""
     tasks = sorted(source.tasks.values(), key=lambda t: t.position)
     documents: list[Document] = []
     for j, city in enumerate(CITIES[:JURISDICTIONS]):
@@ -40,7 +39,8 @@ def national_documents(source: Directory, seed: int = 112) -> list[Document]:
             for slug, agency in source.agencies.items()
         }
         for n in range(TASKS_PER_JURISDICTION):
-            task = tasks[n] if n < len(tasks) else rng.choice(tasks)
+            # Past the real tasks, repeat them in an order that differs per jurisdiction.
+            task = tasks[n] if n < len(tasks) else tasks[(7 * n + 3 * j) % len(tasks)]
             document = task_document(task, source.areas, agencies, f"j{j:02d}")
             documents.append(replace(document, key=f"j{j:02d}-{n}"))
     return documents
