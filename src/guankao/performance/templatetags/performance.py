@@ -1,0 +1,41 @@
+"""Template filters that write numbers the official way (``8,165``, ``2萬 8,058``, ``98%``)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django import template
+
+from guankao.performance import rules
+from guankao.performance.report_model import plain_number
+from guankao.tw import format_count, format_roc_date
+
+register = template.Library()
+
+
+@register.filter
+def count(value: Decimal | int | None) -> str:
+    """A count in the official format; a dash when unknown."""
+    if value is None:
+        return "—"
+    number = plain_number(Decimal(value))
+    return format_count(number) if isinstance(number, int) else f"{number:,f}"
+
+
+@register.filter
+def rate(value: Decimal | None) -> str:
+    """A 執行率 or achievement already in percent, rounded the way the report prints it."""
+    return rules.format_rate(value)
+
+
+@register.filter
+def ratio_percent(value: Decimal | None) -> str:
+    """An achievement ratio (1.25) as a percentage (125%)."""
+    return rules.format_rate(None if value is None else value * 100)
+
+
+@register.filter
+def roc_date(value: datetime.date | None) -> str:
+    """A date as 108年12月31日."""
+    return format_roc_date(value) if value is not None else "—"
