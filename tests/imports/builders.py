@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 from docx import Document as WordDocument
@@ -15,7 +16,8 @@ from docx.table import _Cell
 from odfdo import Cell, Document, Paragraph, Row, Table
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
-Rows = list[list[str | int | float | None]]
+Value = str | int | float | None
+Rows = Sequence[Sequence[Value]]
 
 
 def xlsx(path: Path, rows: Rows, merges: tuple[str, ...] = (), title: str = "分工表") -> Path:
@@ -31,7 +33,9 @@ def xlsx(path: Path, rows: Rows, merges: tuple[str, ...] = (), title: str = "分
     return path
 
 
-def csv_file(path: Path, rows: list[list[str]], encoding: str, delimiter: str = ",") -> Path:
+def csv_file(
+    path: Path, rows: Sequence[Sequence[str]], encoding: str, delimiter: str = ","
+) -> Path:
     """A CSV file in ``encoding`` ("cp950" is Big5 as Excel writes it, "utf-8-sig" has a BOM)."""
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
@@ -39,10 +43,10 @@ def csv_file(path: Path, rows: list[list[str]], encoding: str, delimiter: str = 
     return path
 
 
-def _odf_cell(value: str | int | None) -> Cell:
+def _odf_cell(value: Value) -> Cell:
     if value is None:
         return Cell()
-    if isinstance(value, int):
+    if isinstance(value, (int, float)):
         return Cell(value)
     cell = Cell(value, cell_type="string")
     for child in list(cell.children):
@@ -54,7 +58,7 @@ def _odf_cell(value: str | int | None) -> Cell:
 
 def odf(
     path: Path,
-    rows: list[list[str | int | None]],
+    rows: Rows,
     spans: tuple[str, ...] = (),
     kind: str = "spreadsheet",
     name: str = "工作表1",
@@ -92,7 +96,7 @@ def _write(cell: _Cell, text: str) -> None:
 
 def docx(
     path: Path,
-    rows: list[list[str]],
+    rows: Sequence[Sequence[str]],
     merges: tuple[tuple[int, int, int, int], ...] = (),
     intro: str = "",
 ) -> Path:
@@ -113,3 +117,46 @@ def docx(
         _write(merged, text)
     document.save(str(path))
     return path
+
+
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="xml" ContentType="application/xml"/></Types>'
+)
+WORKBOOK = (
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+WORKBOOK_RELS = (
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="worksheets/sheet1.xml" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+    "</Relationships>"
+)
+SHEET_OPEN = (
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
+SHEET_CLOSE = "</sheetData></worksheet>"
+
+
+def raw_xlsx(path: Path, sheet_xml: str) -> Path:
+    """A minimal XLSX package around ``sheet_xml``, for shapes no spreadsheet program writes."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+    return path
+
+
+def inline_row(number: int, *texts: str) -> str:
+    """One sheet row of inline strings in columns A, B, C…"""
+    cells = "".join(
+        f'<c r="{chr(65 + i)}{number}" t="inlineStr"><is><t>{text}</t></is></c>'
+        for i, text in enumerate(texts)
+    )
+    return f'<row r="{number}">{cells}</row>'

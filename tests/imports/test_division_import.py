@@ -286,7 +286,7 @@ def test_docx_with_merged_cells_and_line_breaks(tmp_path: Path) -> None:
 
 
 def test_odt_table_with_spanned_cells(tmp_path: Path) -> None:
-    rows: list[list[str | int | None]] = [
+    rows: builders.Rows = [
         ["項目", "業務內容", "主辦單位"],
         ["協助子女教養", "8.提供早期療育服務。", "社會處\n2432-0495"],
         [None, "9.提供新住民兒少高關懷學生之協處。", None],
@@ -308,7 +308,7 @@ def test_odt_table_with_spanned_cells(tmp_path: Path) -> None:
 
 
 def test_ods_with_spans_and_a_co_lead_column(tmp_path: Path) -> None:
-    rows: list[list[str | int | None]] = [
+    rows: builders.Rows = [
         ["項目", "業務內容", "主辦單位", "電話", "共同主辦單位"],
         ["人身安全保護", "3.落實家庭暴力通報制度。", "警察局", "2425-2787", "社會處"],
         [None, "4.辦理婦幼安全宣導。", None, None, None],

@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -91,13 +92,13 @@ EXPECTED_MEASURES = {
 }
 
 
-def saved_plans(year: int) -> tuple[dict[int, tuple[object, ...]], dict[tuple[int, int], object]]:
+def saved_plans(year: int) -> tuple[dict[int, tuple[Any, ...]], dict[tuple[int, int], Any]]:
     plans = Plan.objects.filter(department__slug="hsinchu-social", year=year + 1911)
-    got_plans = {
+    got_plans: dict[int, tuple[Any, ...]] = {
         p.number: (p.name, p.budget_thousands, p.reported_rate, p.control_code, p.control_note)
         for p in plans
     }
-    indicators: dict[tuple[int, int], object] = {}
+    indicators: dict[tuple[int, int], Any] = {}
     for plan in plans.with_measures():
         for indicator in plan.indicators.all():
             indicators[(plan.number, indicator.number)] = (
@@ -125,8 +126,8 @@ def test_docx_report_layout_reads_plans_indicators_and_measures(tmp_path: Path) 
     performance_import(path=path, filename=path.name, target=target, actor=None, save=True)
     plans, indicators = saved_plans(113)
     assert plans == EXPECTED_PLANS
-    assert {key: value[0] for key, value in indicators.items()} == EXPECTED_INDICATORS  # type: ignore[index]
-    assert {key: value[1] for key, value in indicators.items()} == EXPECTED_MEASURES  # type: ignore[index]
+    assert {key: value[0] for key, value in indicators.items()} == EXPECTED_INDICATORS
+    assert {key: value[1] for key, value in indicators.items()} == EXPECTED_MEASURES
 
 
 def test_xlsx_one_row_per_indicator_with_merged_plan_cells(tmp_path: Path) -> None:
@@ -166,13 +167,13 @@ MEASURE_HEADINGS = ["計畫編號", "指標編號", "順序", "說明", "類型"
 def test_ods_with_a_measure_table_takes_measures_as_written(tmp_path: Path) -> None:
     from odfdo import Document
 
-    main: list[list[str | int | None]] = [
+    main: builders.Rows = [
         HEADINGS,
         ["一、兒童少年福利業務", "1.推動一區一親子館時程。\n2.親子館服務人次。",
          "1.預計於 108年完成北區親子館設立。\n2.到館服務 7萬 5,000人次。", 63892,
          "1.北區親子館於 108年 12月 16日完成建置。\n2.到館服務 7萬 6,428人次。", "100%", 5],
     ]  # fmt: skip
-    measures: list[list[str | int | None]] = [
+    measures: builders.Rows = [
         MEASURE_HEADINGS,
         [1, 1, 1, "北區親子館完成設立", "里程碑", None, None, None, None, "108年12月31日", "108/12/16"],
         [1, 2, 1, "香山區親子館到館服務人次", "數量", 75000, 76428, "人次", None, None, None],
@@ -180,7 +181,9 @@ def test_ods_with_a_measure_table_takes_measures_as_written(tmp_path: Path) -> N
     path = builders.odf(tmp_path / "績效.ods", main, name="施政計畫")
     second = builders.odf(tmp_path / "measures.ods", measures, name="衡量標準明細")
     document = Document(path)
-    document.body.append(Document(second).body.get_table(0).clone)
+    table = Document(second).body.get_table(0)
+    assert table is not None
+    document.body.append(table.clone)
     document.save(path)
     target = performance_target(org="hsinchu-social", year=113)
     preview = performance_import(path=path, filename=path.name, target=target, actor=None)

@@ -22,6 +22,10 @@ MAX_ROWS = 20_000
 MAX_COLUMNS = 64
 MAX_CELLS = 400_000
 MAX_CELL_CHARS = 32_767  # what Excel allows in one cell
+# Elements a reader holds at once: the cells of one row (Excel's own column limit), and the
+# paragraphs and runs inside one cell. Rows are dropped as soon as they are read.
+MAX_CELLS_PER_ROW = 16_384
+MAX_ELEMENTS_PER_CELL = 50_000
 MAX_ZIP_ENTRIES = 1_000
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100

@@ -12,7 +12,15 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from guankao.imports.readers.base import Grid, GridBuilder, GridKind, clean_cell_text
+from guankao.imports.readers.base import (
+    MAX_CELLS_PER_ROW,
+    MAX_ELEMENTS_PER_CELL,
+    FileRejected,
+    Grid,
+    GridBuilder,
+    GridKind,
+    clean_cell_text,
+)
 from guankao.imports.readers.package import member, not_a, open_package
 from guankao.imports.readers.xml import iterparse
 
@@ -46,6 +54,27 @@ def _int(element: ET.Element | None, default: int) -> int:
         return default
 
 
+def _read_cell(builder: GridBuilder, cell: ET.Element, row: int, column: int) -> int:
+    """Put one cell into the grid; return the column after it."""
+    properties = cell.find(f"{W}tcPr")
+    span = _int(None if properties is None else properties.find(f"{W}gridSpan"), 1)
+    vmerge = None if properties is None else properties.find(f"{W}vMerge")
+    builder.check_column(row, column + span - 1)
+    if vmerge is not None and vmerge.get(f"{W}val", "continue") == "continue":
+        # A cell continuing a vertical merge shows the text of the cell above it.
+        for k in range(span):
+            above = builder.get(row - 1, column + k)
+            if above:
+                builder.set(row, column + k, above, merged=True)
+    else:
+        text = clean_cell_text(cell_text(cell))
+        if text:
+            builder.set(row, column, text)
+            for k in range(1, span):
+                builder.set(row, column + k, text, merged=True)
+    return column + span
+
+
 def read_docx(path: Path, filename: str) -> list[Grid]:
     """Every top-level table of a DOCX document as a grid named 表格1, 表格2…"""
     grids: list[Grid] = []
@@ -54,62 +83,51 @@ def read_docx(path: Path, filename: str) -> list[Grid]:
         if stream is None:
             raise not_a(filename, "DOCX", b"PK", archive)
         with stream:
-            depth = 0
+            depth = 0  # tables open; only cells of top-level tables (depth 1) are read
+            in_cell = False
+            cell_elements = 0
             builder: GridBuilder | None = None
-            row = 0
-            column = 0
+            row = column = 0
             parents: list[ET.Element] = []
             for event, element in iterparse(stream, filename):
                 tag = element.tag
                 if event == "start":
                     parents.append(element)
-                    if tag == f"{W}tbl":
+                    if in_cell:
+                        cell_elements += 1
+                        if cell_elements > MAX_ELEMENTS_PER_CELL:
+                            raise FileRejected(filename, _("有一格的內容結構過於複雜，無法讀取。"))
+                    elif tag == f"{W}tbl":
                         depth += 1
                         if depth == 1:
                             name = _("表格%(number)d") % {"number": len(grids) + 1}
                             builder = GridBuilder(filename=filename, name=name, kind=GridKind.TABLE)
                             row = 0
-                    elif tag == f"{W}tr" and depth == 1:
+                    elif tag == f"{W}tr" and depth == 1 and builder is not None:
                         row += 1
                         column = 0
-                        if builder is not None:
-                            builder.check_row(row)
+                        builder.check_row(row)
+                    elif tag == f"{W}tc" and depth == 1:
+                        in_cell, cell_elements = True, 0
                     continue
                 parents.pop()
-                if depth == 1 and builder is not None and tag == f"{W}tc":
-                    properties = element.find(f"{W}tcPr")
-                    span = _int(None if properties is None else properties.find(f"{W}gridSpan"), 1)
-                    vmerge = None if properties is None else properties.find(f"{W}vMerge")
-                    continues = vmerge is not None and vmerge.get(f"{W}val", "continue") == (
-                        "continue"
-                    )
-                    builder.check_column(row, column + span - 1)
-                    if continues:
-                        for k in range(span):
-                            above = builder.get(row - 1, column + k)
-                            if above:
-                                builder.set(row, column + k, above, merged=True)
-                    else:
-                        text = clean_cell_text(cell_text(element))
-                        if text:
-                            builder.set(row, column, text)
-                            for k in range(1, span):
-                                builder.set(row, column + k, text, merged=True)
-                    column += span
-                    element.clear()
+                if in_cell and tag != f"{W}tc":
+                    continue  # part of a cell: read when the cell ends
+                if builder is not None and tag == f"{W}tc":
+                    in_cell = False
+                    column = _read_cell(builder, element, row, column)
+                    if column > MAX_CELLS_PER_ROW:
+                        raise FileRejected(filename, _("有一列的儲存格太多，無法讀取。"))
                 elif depth == 1 and tag == f"{W}trPr":
                     # Cells left out at the start of a row (gridBefore) shift the rest right.
                     column += _int(element.find(f"{W}gridBefore"), 0)
-                elif depth == 1 and tag == f"{W}tr":
-                    element.clear()
-                    if parents:
-                        parents[-1].remove(element)
                 elif tag == f"{W}tbl":
                     if depth == 1 and builder is not None:
                         grids.append(builder.build())
                         builder = None
-                        element.clear()
                     depth -= 1
-                elif depth == 0 and tag == f"{W}p":
-                    element.clear()  # body text outside tables: not needed
+                # Whatever has been read is dropped, so memory does not grow with the file.
+                element.clear()
+                if parents:
+                    parents[-1].remove(element)
     return grids

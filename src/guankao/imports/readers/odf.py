@@ -17,6 +17,8 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from guankao.imports.readers.base import (
+    MAX_CELLS_PER_ROW,
+    MAX_ELEMENTS_PER_CELL,
     FileRejected,
     Grid,
     GridBuilder,
@@ -103,6 +105,44 @@ def _repeat(element: ET.Element, attribute: str) -> int:
         return 1
 
 
+def _read_cell(
+    table: _Table,
+    element: ET.Element,
+    cells: list[tuple[int, str, int, int]],
+    column: int,
+    filename: str,
+) -> None:
+    if element.get(f"{TABLE}formula") is not None:
+        where = f"{table.builder.name}!{column_letter(column)}{table.row + 1}"
+        raise FileRejected(
+            filename, _("%(cell)s 是公式；請將公式改為數值後再匯入。") % {"cell": where}
+        )
+    if element.tag != f"{TABLE}table-cell":
+        return  # a covered cell: filled from its merge's first cell at the end
+    text = clean_cell_text(_value(element))
+    if not text:
+        return
+    repeat = _repeat(element, "number-columns-repeated")
+    table.builder.check_column(table.row + 1, column + repeat - 1)
+    rows = _repeat(element, "number-rows-spanned")
+    columns = _repeat(element, "number-columns-spanned")
+    cells.extend((column + k, text, rows, columns) for k in range(repeat))
+
+
+def _read_row(table: _Table, element: ET.Element, cells: list[tuple[int, str, int, int]]) -> None:
+    repeat = _repeat(element, "number-rows-repeated")
+    if not cells:
+        table.row += repeat  # empty rows are counted, never expanded
+        return
+    table.builder.check_row(table.row + repeat)
+    for _copy in range(repeat):
+        table.row += 1
+        for column, text, rows, columns in cells:
+            table.builder.set(table.row, column, text)
+            if rows > 1 or columns > 1:
+                table.spans.append((table.row, column, table.row + rows - 1, column + columns - 1))
+
+
 def read_odf(path: Path, filename: str, expected: str) -> list[Grid]:
     """Every table of an ODS or ODT file as a grid (``expected`` is "ODS" or "ODT")."""
     kind = GridKind.SHEET if expected == "ODS" else GridKind.TABLE
@@ -114,7 +154,9 @@ def read_odf(path: Path, filename: str, expected: str) -> list[Grid]:
         if stream is None:
             raise not_a(filename, expected, b"PK", archive)
         with stream:
-            depth = 0
+            depth = 0  # tables open; only cells of top-level tables (depth 1) are read
+            in_cell = False
+            cell_elements = 0
             table: _Table | None = None
             cells: list[tuple[int, str, int, int]] = []  # column, text, rows, columns spanned
             column = 0
@@ -123,64 +165,41 @@ def read_odf(path: Path, filename: str, expected: str) -> list[Grid]:
                 tag = element.tag
                 if event == "start":
                     parents.append(element)
-                    if tag == f"{TABLE}table":
+                    if in_cell:
+                        cell_elements += 1
+                        if cell_elements > MAX_ELEMENTS_PER_CELL:
+                            raise FileRejected(filename, _("有一格的內容結構過於複雜，無法讀取。"))
+                    elif tag == f"{TABLE}table":
                         depth += 1
-                        if depth == 1:
-                            name = element.get(f"{TABLE}name", "")
-                            if kind is GridKind.TABLE or not name:
-                                name = _("表格%(number)d") % {"number": len(grids) + 1}
-                            builder = GridBuilder(filename=filename, name=name, kind=kind)
-                            table = _Table(builder)
+                        name = element.get(f"{TABLE}name", "")
+                        if kind is GridKind.TABLE or not name:
+                            name = _("表格%(number)d") % {"number": len(grids) + 1}
+                        table = _Table(GridBuilder(filename=filename, name=name, kind=kind))
                     elif tag == f"{TABLE}table-row" and depth == 1:
                         cells, column = [], 0
+                    elif tag in _CELLS and depth == 1:
+                        in_cell, cell_elements = True, 0
                     continue
                 parents.pop()
-                if depth == 1 and table is not None and tag in _CELLS:
-                    repeat = _repeat(element, "number-columns-repeated")
-                    if element.get(f"{TABLE}formula") is not None:
-                        where = f"{table.builder.name}!{column_letter(column)}{table.row + 1}"
-                        raise FileRejected(
-                            filename,
-                            _("%(cell)s 是公式；請將公式改為數值後再匯入。") % {"cell": where},
-                        )
-                    text = clean_cell_text(_value(element)) if tag == f"{TABLE}table-cell" else ""
-                    if text:
-                        table.builder.check_column(table.row + 1, column + repeat - 1)
-                        rows = _repeat(element, "number-rows-spanned")
-                        columns = _repeat(element, "number-columns-spanned")
-                        cells.extend((column + k, text, rows, columns) for k in range(repeat))
-                    column += repeat
-                    element.clear()
-                elif depth == 1 and table is not None and tag == f"{TABLE}table-row":
-                    repeat = _repeat(element, "number-rows-repeated")
-                    if cells:
-                        table.builder.check_row(table.row + repeat)
-                        for _copy in range(repeat):
-                            table.row += 1
-                            for cell_column, text, rows, columns in cells:
-                                table.builder.set(table.row, cell_column, text)
-                                if rows > 1 or columns > 1:
-                                    table.spans.append(
-                                        (
-                                            table.row,
-                                            cell_column,
-                                            table.row + rows - 1,
-                                            cell_column + columns - 1,
-                                        )
-                                    )
-                    else:
-                        table.row += repeat
-                    element.clear()
-                    if parents:
-                        parents[-1].remove(element)
+                if in_cell and tag not in _CELLS:
+                    continue  # part of a cell: read when the cell ends
+                if table is not None and tag in _CELLS:
+                    in_cell = False
+                    _read_cell(table, element, cells, column, filename)
+                    column += _repeat(element, "number-columns-repeated")
+                    if column > MAX_CELLS_PER_ROW:
+                        raise FileRejected(filename, _("有一列的儲存格太多，無法讀取。"))
+                elif table is not None and tag == f"{TABLE}table-row" and depth == 1:
+                    _read_row(table, element, cells)
                 elif tag == f"{TABLE}table":
-                    if depth == 1 and table is not None:
+                    if table is not None:
                         for span in table.spans:
                             table.builder.fill_merge(*span)
                         grids.append(table.builder.build())
                         table = None
-                        element.clear()
                     depth -= 1
-                elif depth == 0 and tag in _PARAGRAPHS:
-                    element.clear()  # body text of an ODT outside tables: not needed
+                # Whatever has been read is dropped, so memory does not grow with the file.
+                element.clear()
+                if parents:
+                    parents[-1].remove(element)
     return grids

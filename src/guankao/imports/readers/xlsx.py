@@ -19,12 +19,14 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from guankao.imports.readers.base import (
+    MAX_CELLS_PER_ROW,
     FileRejected,
     Grid,
     GridBuilder,
     GridKind,
     clean_cell_text,
     column_index,
+    column_letter,
 )
 from guankao.imports.readers.package import member, not_a, open_package
 from guankao.imports.readers.xml import iterparse
@@ -33,6 +35,7 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
+C, F, ROW, MERGE = f"{MAIN}c", f"{MAIN}f", f"{MAIN}row", f"{MAIN}mergeCell"
 _CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 _BUILTIN_PERCENT = {9, 10}
 _BUILTIN_DATE = set(range(14, 23)) | {45, 46, 47}
@@ -180,23 +183,21 @@ def _read_sheet(
     merges: list[tuple[int, int, int, int]] = []
     row_number = 0
     with archive.open(path) as stream:
-        parents: list[ET.Element] = []
+        # End events only: a cell is complete when it ends, and a row's number is checked
+        # before its cells are kept. Cleared rows stay as empty elements (bounded by MAX_ROWS).
+        cells: list[tuple[int, str]] = []
         column = -1
-        for event, element in iterparse(stream, filename):
-            if event == "start":
-                parents.append(element)
-                if element.tag == f"{MAIN}row":
-                    row_number = int(element.get("r", row_number + 1))
-                    builder.check_row(row_number)
-                    column = -1
-                continue
-            parents.pop()
+        cell_elements = row_elements = 0
+        for _event, element in iterparse(stream, filename, ("end",)):
             tag = element.tag
-            if tag == f"{MAIN}c":
+            if tag == C:
+                cell_elements += 1
+                if cell_elements > MAX_CELLS_PER_ROW:
+                    raise FileRejected(filename, _("有一列的儲存格太多，無法讀取。"))
                 ref = _CELL_REF.fullmatch(element.get("r", ""))
                 column = column_index(ref[1]) if ref else column + 1
-                if element.find(f"{MAIN}f") is not None:
-                    cell = ref[0] if ref else f"{column}:{row_number}"
+                if element.find(F) is not None:
+                    cell = ref[0] if ref else column_letter(column)
                     raise FileRejected(
                         filename,
                         _("%(cell)s 是公式；請將公式改為數值（選擇性貼上→值）後再匯入。")
@@ -204,13 +205,19 @@ def _read_sheet(
                     )
                 text = clean_cell_text(_cell_value(element, strings, styles, date1904))
                 if text:
-                    builder.set(row_number, column, text)
+                    cells.append((column, text))
                 element.clear()
-            elif tag == f"{MAIN}row":
+            elif tag == ROW:
+                row_elements += 1  # each one stays as an empty element: count them too
+                row_number = int(element.get("r", row_number + 1))
+                builder.check_row(row_elements)
+                if cells:
+                    builder.check_row(row_number)
+                    for cell_column, text in cells:
+                        builder.set(row_number, cell_column, text)
+                cells, column, cell_elements = [], -1, 0
                 element.clear()
-                if parents:
-                    parents[-1].remove(element)
-            elif tag == f"{MAIN}mergeCell":
+            elif tag == MERGE:
                 first, _colon, last = element.get("ref", "").partition(":")
                 start, end = _CELL_REF.fullmatch(first), _CELL_REF.fullmatch(last or first)
                 if start and end:

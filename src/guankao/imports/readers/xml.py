@@ -40,10 +40,8 @@ def _checked_chunks(stream: IO[bytes], filename: str) -> Iterator[bytes]:
 
 
 def _elements(parser: ET.XMLPullParser[ET.Element]) -> Iterator[tuple[str, ET.Element]]:
-    # Only start and end events are asked for, so every event carries an element.
-    for item in parser.read_events():
-        if len(item) == 2 and isinstance(item[1], ET.Element):
-            yield str(item[0]), item[1]
+    # Only start and end events are asked for, and those always carry an element.
+    return parser.read_events()  # type: ignore[return-value]
 
 
 def iterparse(
