@@ -11,5 +11,6 @@ To add a report, write ``guankao/documents/cli/<kind>.py`` and add one line belo
 from __future__ import annotations
 
 KINDS: dict[str, str] = {
+    "division": "guankao.documents.cli.division",
     "performance": "guankao.documents.cli.performance",
 }
