@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from guankao.core.exceptions import GuankaoError
 from guankao.core.models import Agency, AgencyKind, Jurisdiction
+from guankao.core.permissions import Action, Scope, ensure_can
 from guankao.core.services import Actor, agency_upsert, delete_except, jurisdiction_upsert
 from guankao.divisions.models import DivisionTable, ServiceArea, Task
 from guankao.divisions.services import division_table_upsert, service_area_upsert, task_upsert
@@ -243,6 +244,8 @@ def apply_division(
     if parsed.errors:
         raise ImportFailed(str(parsed.errors[0]))
     jurisdiction = Jurisdiction.objects.filter(slug=target.jurisdiction_slug).first()
+    # Second line behind the views: a new jurisdiction is for administrators only.
+    ensure_can(actor, Action.DATA_EDIT, jurisdiction or Scope(None))
     if jurisdiction is None:
         with _at(target.jurisdiction_slug):
             jurisdiction = jurisdiction_upsert(
@@ -295,6 +298,7 @@ def apply_performance(
     """Write parsed plans as the department's plans of the year; plans not in it are removed."""
     if parsed.errors:
         raise ImportFailed(str(parsed.errors[0]))
+    ensure_can(actor, Action.DATA_EDIT, target.department)
     year = from_roc_year(target.roc_year)
     report = PerformanceReport.objects.filter(department=target.department, year=year).first()
     if report is not None and report.status == ReportStatus.FINAL:
