@@ -16,6 +16,29 @@ from guankao.documents.model import CellValue, ColumnKind, Workbook
 from guankao.documents.render.odt import style
 
 
+# Data styles: how a spreadsheet program shows the numbers (1,159,000 · 98%).
+DATA_STYLES = (
+    '<number:number-style style:name="GkInteger"><number:number number:decimal-places="0"'
+    ' number:min-integer-digits="1" number:grouping="true"/></number:number-style>',
+    '<number:number-style style:name="GkDecimal"><number:number number:decimal-places="2"'
+    ' number:min-decimal-places="0" number:min-integer-digits="1" number:grouping="true"/>'
+    "</number:number-style>",
+    '<number:percentage-style style:name="GkPercent"><number:number number:decimal-places="0"'
+    ' number:min-integer-digits="1"/><number:text>%</number:text></number:percentage-style>',
+    '<style:style style:name="GkIntegerCell" style:family="table-cell"'
+    ' style:data-style-name="GkInteger"/>',
+    '<style:style style:name="GkDecimalCell" style:family="table-cell"'
+    ' style:data-style-name="GkDecimal"/>',
+    '<style:style style:name="GkPercentCell" style:family="table-cell"'
+    ' style:data-style-name="GkPercent"/>',
+)
+CELL_STYLES: dict[ColumnKind, str] = {
+    "integer": "GkIntegerCell",
+    "decimal": "GkDecimalCell",
+    "percent": "GkPercentCell",
+}
+
+
 def _cell(value: CellValue, kind: ColumnKind) -> OdfCell:
     if value is None:
         return OdfCell()
@@ -23,9 +46,11 @@ def _cell(value: CellValue, kind: ColumnKind) -> OdfCell:
         number: int | float = int(value) if value == value.to_integral_value() else float(value)
         value = number
     if kind == "percent" and isinstance(value, int | float):
-        return OdfCell(value, cell_type="percentage", text=f"{round(value * 100)}%")
+        return OdfCell(value, cell_type="percentage", style=CELL_STYLES[kind])
     if isinstance(value, datetime.date):
         return OdfCell(value, cell_type="date")
+    if isinstance(value, int | float) and kind in CELL_STYLES:
+        return OdfCell(value, style=CELL_STYLES[kind])
     return OdfCell(value)
 
 
@@ -35,6 +60,8 @@ def render(workbook: Workbook) -> bytes:
     body = ods.body
     body.clear()
     ods.meta.title = workbook.title
+    for data_style in DATA_STYLES:
+        ods.insert_style(style(data_style), automatic=True)
     ods.insert_style(
         style(
             '<style:style style:name="GkHead" style:family="table-cell">'
