@@ -131,7 +131,7 @@ def plan_data(plan: Plan) -> PlanData:
 
 
 def report_data(report: PerformanceReport) -> ReportData:
-    """The report model of ``report``: about eight queries, whatever the number of plans."""
+    """The report model of ``report``: seven queries, whatever the number of plans."""
     department = report.department
     plans = plans_of(department=department, roc_year=to_roc_year(report.year))
     achievements = KeyAchievement.objects.filter(report=report).order_by("number")
