@@ -43,7 +43,8 @@ def bounded(run: Callable[[], str], *, seconds: float, megabytes: float) -> str:
     """Run ``run`` twice: timed, then under tracemalloc (which slows it) for its peak memory.
 
     Fails unless it finishes within ``seconds`` and allocates less than ``megabytes`` at peak;
-    returns what it returned.
+    returns what it returned. Time limits are loose (the machine is shared); the memory
+    limits are what shows that a reader stopped early instead of reading everything.
     """
     started = time.perf_counter()
     result = run()
@@ -175,7 +176,7 @@ class TestRefused:
             ["生活適應輔導", f"{n}.辦理第 {n} 項。", "民政處"] for n in range(1, 100_001)
         ]
         path = builders.csv_file(tmp_path / "big.csv", rows, "utf-8")
-        message = bounded(lambda: refused(path), seconds=2, megabytes=60)
+        message = bounded(lambda: refused(path), seconds=10, megabytes=60)
         assert message == "big.csv：「big.csv」超過 20,000 列，請分成幾個檔案匯入。"
 
     def test_hundred_thousand_repeated_ods_rows(self, tmp_path: Path) -> None:
@@ -208,7 +209,7 @@ class TestRefused:
             + builders.SHEET_CLOSE
         )
         path = builders.raw_xlsx(tmp_path / "rows.xlsx", sheet)
-        message = bounded(lambda: refused(path), seconds=2, megabytes=20)
+        message = bounded(lambda: refused(path), seconds=10, megabytes=20)
         assert message == "rows.xlsx：「S」超過 20,000 列，請分成幾個檔案匯入。"
 
     def test_document_type_declaration(self, tmp_path: Path) -> None:

@@ -48,9 +48,9 @@ EXPECTED_TASKS = {
 # label → (phone as written, E.164, extension) after the import
 EXPECTED_PHONES = {
     "民政處": ("2420-1122#1632", "+886224201122", "1632"),
-    "衛生局": ("(02)2423-0181 分機1629", "+886224230181", "1629"),
-    "社會處": ("２４３２－０４９５", "+886224320495", ""),
-    "警察局": ("2425-2787", "+886224252787", ""),
+    "衛生局": ("2423-0181#1629", "+886224230181", "1629"),  # the same number, written otherwise
+    "社會處": ("2432-0495", "+886224320495", ""),  # the same number in full-width digits
+    "警察局": ("(02)2425-2787 分機100", "+886224252787", "100"),  # a new extension
     "文化局": ("2422-4170#327", "+886224224170", "327"),
     "基隆市稅務局": ("24331888#115", "+886224331888", "115"),
     "產業發展處": ("", "", ""),  # "2420-11" cannot be read: a warning, no phone
@@ -71,7 +71,7 @@ MESSY_ROWS: list[list[str | int | float | None]] = [
     ["生活適應輔導", "1.通譯人才培訓及提供醫療生育諮詢及服務。", "衛生局 (02)2423-0181 分機1629"],
     ["醫療生育保健", "2.輔導新住民加入全\n民健康保險。", None],
     ["人身安全保護", f"1.{SHARED}", "社會處\n２４３２－０４９５"],
-    ["人身安全保護", f"1.{SHARED}", "警察局\n2425-2787"],
+    ["人身安全保護", f"1.{SHARED}", "警察局\n(02)2425-2787 分機100"],
     ["落實觀念宣導", "加強宣導國人尊重、理解\n不同文化族群。", "文化局\n2422-4170#327"],
     [
         "地方稅節稅宣導",
@@ -129,9 +129,10 @@ def test_xlsx_with_merged_cells_reads_every_field(tmp_path: Path) -> None:
     changes = [str(c) for c in preview.changes]
     assert "新增 服務項目「新住民創業輔導」" in changes
     assert "新增 機關「產業發展處」" in changes
-    assert any(
-        c.startswith("修改 機關「衛生局」") and "(02)2423-0181 分機1629" in c for c in changes
-    )
+    assert [c for c in changes if c.startswith("修改 機關")] == [
+        "修改 機關「警察局」（電話（原寫法）：2425-2787 → (02)2425-2787 分機100；"
+        "分機：（空白） → 100）"
+    ]
 
     saved = division_import(path=path, filename=path.name, target=target, actor=None, save=True)
     assert saved.saved
@@ -203,7 +204,7 @@ def test_big5_csv_with_blank_cells_and_a_phone_column(tmp_path: Path) -> None:
         ["項目", "業務內容", "主辦單位", "聯絡電話"],
         ["生活適應輔導", "1.辦理新住民生活適應輔導班及活動。", "民政處", "2420-1122#1632"],
         ["", "2.提供生活適應及法律諮詢服務。", "", ""],
-        ["人身安全保護", "1.落實家庭暴力通報制度。", "警察局", "(02)2425-2787"],
+        ["人身安全保護", "1.落實家庭暴力通報制度。", "警察局", "2425-2787#11"],
     ]
     path = builders.csv_file(tmp_path / "分工表.csv", rows, "cp950")
     assert path.read_bytes().decode("cp950") and not _is_utf8(path.read_bytes())
@@ -216,7 +217,11 @@ def test_big5_csv_with_blank_cells_and_a_phone_column(tmp_path: Path) -> None:
         ("警察局", 1, "人身安全保護", "落實家庭暴力通報制度。"),
     }
     police = Agency.objects.get(label="警察局")
-    assert (police.phone, police.phone_e164) == ("(02)2425-2787", "+886224252787")
+    assert (police.phone, police.phone_e164, police.phone_extension) == (
+        "2425-2787#11",
+        "+886224252787",
+        "11",
+    )
 
 
 def _is_utf8(data: bytes) -> bool:

@@ -43,7 +43,7 @@ from guankao.imports.readers import read_grids
 from guankao.imports.text import normalise_key
 from guankao.performance.models import PerformanceReport, Plan, ReportStatus
 from guankao.performance.services import indicator_upsert, measure_upsert, plan_upsert
-from guankao.tw import YearMonth, format_roc_date, from_roc_year, parse_roc_date
+from guankao.tw import YearMonth, format_roc_date, from_roc_year, parse_phone, parse_roc_date
 
 
 class ImportFailed(GuankaoError):
@@ -188,6 +188,11 @@ def match_agency(jurisdiction: Jurisdiction | None, label: str) -> Agency | None
     return by_name[0] if len(by_name) == 1 else None
 
 
+def _number(phone: str, jurisdiction: Jurisdiction) -> tuple[str, str]:
+    parsed = parse_phone(phone, default_area_code=jurisdiction.area_code)
+    return parsed.e164, parsed.extension
+
+
 def _agencies(
     parsed: DivisionImport, jurisdiction: Jurisdiction, actor: Actor
 ) -> dict[str, Agency]:
@@ -206,7 +211,10 @@ def _agencies(
                     parent=None,
                     actor=actor,
                 )
-            elif row.phone and row.phone != agency.phone:
+            elif row.phone and _number(row.phone, jurisdiction) != (
+                agency.phone_e164,
+                agency.phone_extension,
+            ):
                 agency = agency_upsert(
                     jurisdiction=jurisdiction,
                     slug=agency.slug,
@@ -239,7 +247,8 @@ def apply_division(
     """Write a parsed division table as version ``target.version``; tasks not in it are removed.
 
     Agencies are matched by label (new ones are created), unknown service areas become local
-    ones, and a phone the file gives replaces the agency's. Raises ImportFailed.
+    ones, and a phone the file gives replaces the agency's when it is another number (the
+    same number written another way changes nothing). Raises ImportFailed.
     """
     if parsed.errors:
         raise ImportFailed(str(parsed.errors[0]))

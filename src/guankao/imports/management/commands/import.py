@@ -9,6 +9,7 @@ Examples::
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,11 @@ class Command(BaseCommand):
         performance.add_argument(
             "--dry-run", action="store_true", help="preview only; write nothing"
         )
+        for subparser in (division, performance):
+            # Also after the subcommand (guankao import division FILE -v 2): 2 lists every row.
+            subparser.add_argument(
+                "-v", "--verbosity", type=int, choices=[0, 1, 2, 3], default=argparse.SUPPRESS
+            )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
