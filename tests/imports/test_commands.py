@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.core.management.base import CommandParser, OutputWrapper
+from django.core.management.base import BaseCommand, CommandParser, OutputWrapper
 
 from guankao.divisions.models import DivisionTable
 from guankao.imports.management.commands.export import Command as ExportCommand
@@ -26,7 +26,7 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-def failure(*args: str, command: object = None) -> str:
+def failure(*args: str, command: BaseCommand | None = None) -> str:
     with pytest.raises(CommandError) as caught:
         call_command(
             command or args[0], *(args[1:] if command is None else args), stdout=StringIO()
