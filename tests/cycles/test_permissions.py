@@ -23,7 +23,7 @@ from guankao.core.models import AuditEntry, Role
 from guankao.core.permissions import MATRIX, Action, matrix_markdown
 from guankao.cycles import services
 from guankao.cycles.apis import router
-from guankao.cycles.models import Submission, SubmissionStatus
+from guankao.cycles.models import Attachment, Submission, SubmissionStatus
 from guankao.cycles.selectors import submission_whole
 from guankao.cycles.urls import urlpatterns
 from tests.cycles.conftest import Demo, complete_tasks, fill_and_submit
@@ -147,7 +147,7 @@ CASES = [
          lambda c: reverse("cycles:submission_audit_export", args=[c.submission.pk, "json"]),
          writes=False),
     Case("attachment", Action.SUBMISSION_VIEW, False, "get",
-         lambda c: reverse("cycles:attachment", args=[c.submission.task_entries.first().attachments.get().pk]),  # type: ignore[union-attr]
+         lambda c: reverse("cycles:attachment", args=[Attachment.objects.get(entry__submission=c.submission).pk]),
          writes=False),
     # --- API endpoints that write
     Case("period_create", Action.PERIOD_OPEN, True, "post", api("/periods"),

@@ -520,6 +520,8 @@ class Reminder(models.Model):
     kind = models.CharField(_("類別"), max_length=10, choices=ReminderKind.choices)
     recipients = models.TextField(_("收件人"))
     sent_at = models.DateTimeField(_("寄送時間"))
+    # The day the job acted for (``send_reminders --date`` may differ from the clock).
+    sent_on = models.DateField(_("催報日"))
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

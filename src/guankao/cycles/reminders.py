@@ -43,9 +43,9 @@ def reminders_due(*, today: datetime.date) -> list[tuple[Submission, ReminderKin
         .select_related("agency", "period", "period__jurisdiction", "period__division_table")
         .annotate(
             last_upcoming=Max(
-                "reminders__sent_at", filter=Q(reminders__kind=ReminderKind.UPCOMING)
+                "reminders__sent_on", filter=Q(reminders__kind=ReminderKind.UPCOMING)
             ),
-            last_late=Max("reminders__sent_at", filter=Q(reminders__kind=ReminderKind.LATE)),
+            last_late=Max("reminders__sent_on", filter=Q(reminders__kind=ReminderKind.LATE)),
         )
         .order_by("period__deadline", "period_id", "agency__label")
     )
@@ -55,8 +55,8 @@ def reminders_due(*, today: datetime.date) -> list[tuple[Submission, ReminderKin
         if 0 <= days_left <= UPCOMING_DAYS and submission.last_upcoming is None:  # type: ignore[attr-defined]
             due.append((submission, ReminderKind.UPCOMING))
         elif days_left < 0:
-            last: datetime.datetime | None = submission.last_late  # type: ignore[attr-defined]
-            if last is None or (today - timezone.localdate(last)).days >= LATE_EVERY_DAYS:
+            last: datetime.date | None = submission.last_late  # type: ignore[attr-defined]
+            if last is None or (today - last).days >= LATE_EVERY_DAYS:
                 due.append((submission, ReminderKind.LATE))
     return due
 
@@ -149,6 +149,7 @@ def reminder_send(
         kind=kind,
         recipients=", ".join(recipients),
         sent_at=timezone.now(),
+        sent_on=today,
         sent_by=user,
     )
     audit_record(
