@@ -94,7 +94,7 @@ def root(request: HttpRequest, directory: Directory) -> JsonResponse:
     return _json(
         {
             "version": mapping.HSDS_VERSION,
-            "profile": request.build_absolute_uri("/static/directory/hsds-profile.md"),
+            "profile": request.build_absolute_uri("/static/directory/hsds-profile.txt"),
             "openapi_url": OPENAPI_URL,
             "jurisdiction": directory.jurisdiction_slug,
             "table_version": directory.version,
