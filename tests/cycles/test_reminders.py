@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 
 from guankao.cycles.models import Reminder
 from guankao.tw import format_roc_date
-from tests.cycles.conftest import Demo
+from tests.cycles.conftest import Demo, fill_and_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -129,8 +129,6 @@ def test_when_late_weekly(demo: Demo, smtp: Inbox) -> None:
 
 
 def test_sent_submissions_get_no_reminder(demo: Demo, smtp: Inbox) -> None:
-    from tests.cycles.conftest import fill_and_submit
-
     fill_and_submit(demo.submission("keelung-police"), demo.user("demo-reporter-police"))
     run("--date", day(demo.period.deadline + datetime.timedelta(days=1)))
     assert smtp.messages == []
