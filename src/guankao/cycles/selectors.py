@@ -282,7 +282,7 @@ def committee_report(period: ReportingPeriod, *, today: datetime.date) -> Commit
         )
         for s in submissions
     )
-    subject = table.title if table else f"{period.department}施政計畫"
+    subject = table.title if table else f"{period.jurisdiction.name}{period.department}施政計畫"
     return CommitteeReport(
         jurisdiction=period.jurisdiction.name,
         jurisdiction_slug=period.jurisdiction.slug,

@@ -9,6 +9,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guankao.cycles.models import ReminderKind, SubmissionStatus
 from guankao.cycles.snapshots import figure_text
 from guankao.tw import format_count, format_roc_date
 
@@ -71,3 +72,43 @@ _ACTIONS = {
 def action_label(code: str) -> str:
     """An audit or revision action code in words: ``approve`` → ``核定``."""
     return str(_ACTIONS.get(code, code))
+
+
+_AUDIT_KEYS = {
+    "status": _("狀態"),
+    "comment": _("意見"),
+    "entry": _("項目"),
+    "kind": _("類別"),
+    "recipients": _("收件人"),
+    "subject": _("主旨"),
+    "code": _("期別"),
+    "deadline": _("截止日"),
+    "division_table": _("分工表"),
+    "department": _("施政計畫機關"),
+    "is_sample": _("示範資料"),
+}
+
+
+@register.filter
+def audit_key(key: str) -> str:
+    """A key of an audit entry's before/after in words (``status`` → ``狀態``)."""
+    return str(_AUDIT_KEYS.get(key, key))
+
+
+@register.filter
+def audit_value(value: object, key: str) -> str:
+    """A value of an audit entry in words: statuses by their label, lists joined."""
+    if key == "status" and isinstance(value, str) and value in SubmissionStatus.values:
+        return str(SubmissionStatus(value).label)
+    if key == "kind" and isinstance(value, str) and value in ReminderKind.values:
+        return str(ReminderKind(value).label)
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, str) and key == "deadline":
+        try:
+            return format_roc_date(datetime.date.fromisoformat(value))
+        except ValueError:
+            return value
+    return "" if value is None else str(value)
