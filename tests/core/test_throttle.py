@@ -146,3 +146,13 @@ def test_settings_change_the_policy(user: User, settings: Any) -> None:
     locked = sign_in(client, PASSWORD)
     assert locked.status_code == 429
     assert "請於 1 分鐘後再試" in locked.content.decode()
+
+
+def test_behind_a_proxy_the_configured_header_names_the_client(user: User, settings: Any) -> None:
+    settings.LOGIN_CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP"
+    proxy = Client(REMOTE_ADDR="127.0.0.1")
+    for i in range(20):
+        sign_in(proxy, "wrong", username=f"guess{i}", HTTP_X_REAL_IP="203.0.113.9")
+    assert sign_in(proxy, PASSWORD, HTTP_X_REAL_IP="203.0.113.9").status_code == 429
+    # Another person behind the same proxy can still sign in.
+    assert sign_in(proxy, PASSWORD, HTTP_X_REAL_IP="198.51.100.7").status_code == 302

@@ -58,10 +58,15 @@ def _key(username: str) -> str:
 
 
 def client_address(request: HttpRequest | None) -> str | None:
-    """The caller's address; REMOTE_ADDR only, since a forwarded header can be forged."""
+    """The caller's address: REMOTE_ADDR, or the header named by ``LOGIN_CLIENT_ADDRESS_HEADER``
+    (e.g. ``HTTP_X_REAL_IP``) when a reverse proxy we run sets it; a client could forge any
+    forwarded header that the proxy does not overwrite, so none is trusted by default."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    header = getattr(settings, "LOGIN_CLIENT_ADDRESS_HEADER", "")
+    value = request.META.get(header, "") if header else ""
+    address = (value.split(",")[-1].strip() if value else "") or request.META.get("REMOTE_ADDR", "")
+    return address[:45] or None
 
 
 def _lock_end(
