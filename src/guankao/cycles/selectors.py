@@ -12,8 +12,9 @@ from decimal import Decimal
 
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from guankao.core.models import Agency, AuditEntry, Membership, Role
+from guankao.core.models import Agency, AuditEntry, Jurisdiction, Membership, Role
 from guankao.core.permissions import covers, memberships_of, scope_of
 from guankao.core.services import Actor
 from guankao.cycles.committee import (
@@ -24,6 +25,7 @@ from guankao.cycles.committee import (
     MeasureLine,
     TaskLine,
 )
+from guankao.cycles.errors import PeriodError
 from guankao.cycles.models import (
     Attachment,
     Figure,
@@ -38,6 +40,7 @@ from guankao.cycles.models import (
 )
 from guankao.cycles.snapshots import figure_text
 from guankao.divisions.models import Task
+from guankao.tw import parse_period_code
 
 
 def entries_prefetch() -> list[Prefetch[str]]:
@@ -328,3 +331,37 @@ def _task_line(task: Task, found: tuple[Submission, TaskEntry] | None) -> TaskLi
         behind_reason=entry.behind_reason if entry else "",
         is_sample=bool(found and found[0].is_sample),
     )
+
+
+def committee_report_for(
+    *,
+    jurisdiction_slug: str,
+    period_code: str,
+    department_slug: str | None = None,
+    today: datetime.date,
+) -> CommitteeReport:
+    """The committee report of a period named by its code (``113H1``); the jurisdiction's own
+    period unless ``department_slug`` names a department's. Raises ``PeriodError`` with a
+    sentence when there is no such period."""
+    try:
+        code = parse_period_code(period_code).code
+    except (ValueError, TypeError):
+        raise PeriodError(
+            _("「%(code)s」不是期別代碼；請寫 113、113H1、113H2 或 113Q1 至 113Q4。")
+            % {"code": period_code}
+        ) from None
+    periods = ReportingPeriod.objects.select_related(
+        "jurisdiction", "division_table", "department"
+    ).filter(jurisdiction__slug=jurisdiction_slug, code=code)
+    if department_slug:
+        periods = periods.filter(department__slug=department_slug)
+    else:
+        periods = periods.filter(department__isnull=True)
+    period = periods.first()
+    if period is None:
+        if not Jurisdiction.objects.filter(slug=jurisdiction_slug).exists():
+            raise PeriodError(_("找不到縣市「%(slug)s」。") % {"slug": jurisdiction_slug})
+        raise PeriodError(
+            _("%(slug)s 沒有 %(code)s 的填報期間。") % {"slug": jurisdiction_slug, "code": code}
+        )
+    return committee_report(period, today=today)

@@ -56,6 +56,8 @@ from guankao.cycles.models import (
     SubmissionStatus,
 )
 from guankao.cycles.state import RULES, Transition, allowed_transitions
+from guankao.documents.formats import FORMATS
+from guankao.documents.reports import committee as committee_document
 from guankao.tw import format_roc_date
 
 
@@ -525,6 +527,8 @@ def _cell(value: Any) -> str:
 
 
 def _export(rows: list[dict[str, Any]], fmt: str, name: str) -> HttpResponse:
+    if fmt not in ("csv", "json"):
+        raise Http404
     if fmt == "json":
         return JsonResponse(rows, safe=False, json_dumps_params={"ensure_ascii": False})
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -573,6 +577,18 @@ def committee_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The committee report on the web (other formats: ``guankao report committee``)."""
     period = access_period(request, pk, Action.REPORT_VIEW)
     report = selectors.committee_report(period, today=timezone.localdate())
-    if request.GET.get("format") == "json":
+    fmt = request.GET.get("format", "")
+    if fmt == "json":
         return JsonResponse(report.as_json(), json_dumps_params={"ensure_ascii": False})
-    return render(request, "cycles/committee_report.html", {"report": report, "period": period})
+    if fmt in committee_document.FORMATS and fmt != "html":
+        content = committee_document.render(report, fmt)
+        spec = FORMATS[fmt]
+        response = HttpResponse(content, content_type=spec.content_type)
+        name = f"committee-{period.jurisdiction.slug}-{period.code}.{spec.extension}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(
+        request,
+        "cycles/committee_report.html",
+        {"report": report, "period": period, "formats": committee_document.FORMATS},
+    )

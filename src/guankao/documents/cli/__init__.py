@@ -11,6 +11,7 @@ To add a report, write ``guankao/documents/cli/<kind>.py`` and add one line belo
 from __future__ import annotations
 
 KINDS: dict[str, str] = {
+    "committee": "guankao.documents.cli.committee",
     "division": "guankao.documents.cli.division",
     "performance": "guankao.documents.cli.performance",
 }
