@@ -107,10 +107,16 @@ class _State:
 def split_agency_cell(text: str) -> tuple[str, str]:
     """An agency cell → (label, phone text): ``民政處\\n2420-1122#1632`` → both parts."""
     for match in _PHONE_START.finditer(text):
-        start = match.start()
-        if start and not (text[start - 1].isspace() or not text[start - 1].isascii()):
-            continue  # a digit inside a name such as "第2分局"
+        start = match.start() + len(match[0]) - len(match[0].lstrip())
+        separated = start == 0 or text[start - 1].isspace()
+        if not separated and text[start - 1].isascii():
+            continue  # inside an ASCII word or number
         rest = unicodedata.normalize("NFKC", text[start:])
+        digits = sum(c.isdigit() for c in rest)
+        # Written right after the name ("民政處2420-1122"), only a full number counts, so a
+        # name that ends in digits ("第2分局", "測試局處00") keeps them.
+        if digits < (3 if separated else 7):
+            continue
         if _PHONE_CHARS.fullmatch(_PHONE_WORDS.sub("", rest)):
             return join_lines(text[:start]), _PHONE_LABEL.sub("", text[start:].strip())
     return join_lines(text), ""
@@ -307,11 +313,15 @@ def _shared(state: _State) -> dict[int, tuple[str, ...]]:
 
 
 def _phone_texts(layouts: list[Layout]) -> list[str]:
-    texts: list[str] = []
+    cells: dict[str, bool] = {}  # cell text → whether it is a phone column (merges repeat cells)
     for layout in layouts:
         agency, phone = layout.columns["agency"], layout.columns.get("phone")
         for row in layout.data_rows():
-            texts += _phones(split_agency_cell(row.cell(agency))[1]) + _phones(row.cell(phone))
+            cells.setdefault(row.cell(agency), False)
+            cells.setdefault(row.cell(phone), True)
+    texts: list[str] = []
+    for cell, is_phone in cells.items():
+        texts += _phones(cell if is_phone else split_agency_cell(cell)[1])
     return texts
 
 

@@ -10,6 +10,7 @@ from guankao.imports.readers import Grid, GridRow
 from guankao.imports.text import join_lines, normalise_key
 
 HEADER_SCAN_ROWS = 30
+MAX_HEADING = 40  # longer cells are data, never a heading
 _VERSION_NOTE = re.compile(r"\d{2,3}\s*[.年/]\s*\d{1,2}\s*月?\s*(?:更新|修正|修訂|版)?")
 
 
@@ -48,9 +49,18 @@ class Layout:
 
     def data_rows(self) -> Iterator[GridRow]:
         """The rows after the heading, leaving out a heading repeated on a new page."""
+        first = next(c for c in self.spec if c.required)
+        column = self.columns[first.key]
         for row in self.grid.rows[self.header + 1 : self.end]:
-            if _match(row.cells, self.spec) == self.columns:
-                continue
+            # Cheap test first: a heading repeats only where its first heading word is.
+            cell = row.cell(column)
+            if len(cell) <= MAX_HEADING:
+                key = normalise_key(cell)
+                if (
+                    any(w in key for w in first.words)
+                    and _match(row.cells, self.spec) == self.columns
+                ):
+                    continue
             yield row
 
     def title(self) -> str:

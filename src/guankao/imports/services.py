@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils.translation import gettext as _
 
 from guankao.core.exceptions import GuankaoError
@@ -132,6 +133,11 @@ def _at(where: str) -> Iterator[None]:
     except (ValidationError, ValueError) as problem:
         messages = problem.messages if isinstance(problem, ValidationError) else [str(problem)]
         raise ImportFailed(f"{where}：{'；'.join(messages)}") from None
+
+
+def _same(instance: Model, data: dict[str, Any]) -> bool:
+    """Whether saving ``data`` would change nothing (the comparison ``model_update`` makes)."""
+    return all(getattr(instance, name) == value for name, value in data.items())
 
 
 def _short_hash(text: str, length: int = 8) -> str:
@@ -272,6 +278,12 @@ def apply_division(
             title=_title(parsed, jurisdiction, target.version),
             actor=actor,
         )
+    # What the table holds already, read once: a task that would not change is not written
+    # (nor looked up again), so re-importing a corrected 5,000-row table stays quick.
+    existing = {
+        (task.agency_id, task.number): task
+        for task in Task.objects.filter(table=table).prefetch_related("co_leads")
+    }
     kept: set[int] = set()
     for position, task in enumerate(parsed.tasks, start=1):
         co_leads: list[Agency] = []
@@ -283,20 +295,31 @@ def apply_division(
                     % {"where": task.where, "label": label}
                 )
             co_leads.append(co_lead)
+        agency, area = agencies[task.agency], areas[task.area]
+        current = existing.get((agency.pk, task.number))
+        data = {"numbered": task.numbered, "area_id": area.pk, "text": task.text}
+        if (
+            current is not None
+            and _same(current, {**data, "position": position})
+            and {a.pk for a in current.co_leads.all()} == {a.pk for a in co_leads}
+        ):
+            kept.add(current.pk)
+            continue
         with _at(task.where):
             saved = task_upsert(
                 table=table,
-                agency=agencies[task.agency],
+                agency=agency,
                 number=task.number,
                 numbered=task.numbered,
-                area=areas[task.area],
+                area=area,
                 text=task.text,
                 position=position,
                 co_leads=co_leads,
                 actor=actor,
             )
         kept.add(saved.pk)
-    delete_except(queryset=Task.objects.filter(table=table), keep=kept, actor=actor)
+    if {task.pk for task in existing.values()} - kept:
+        delete_except(queryset=Task.objects.filter(table=table), keep=kept, actor=actor)
     return table
 
 
@@ -313,56 +336,83 @@ def apply_performance(
     if report is not None and report.status == ReportStatus.FINAL:
         # Reviewers sign off what they saw; a final report is sent back to draft before edits.
         raise ImportFailed(_("%(title)s已定稿，不能匯入；請先退回草稿。") % {"title": report.title})
+    # What the year holds already, read in three queries: rows that would not change are not
+    # written (nor looked up again), so re-importing or correcting a file stays quick.
+    existing = {
+        plan.number: plan
+        for plan in Plan.objects.filter(department=target.department, year=year).prefetch_related(
+            "indicators__measures"
+        )
+    }
     plans: list[Plan] = []
     for row in parsed.plans:
-        with _at(row.where):
-            plan = plan_upsert(
-                department=target.department,
-                year=year,
-                number=row.number,
-                name=row.name,
-                budget_thousands=row.budget,
-                control_code=row.code,
-                control_note=row.note,
-                reported_rate=row.rate,
-                actor=actor,
-            )
+        plan_data = {
+            "name": row.name,
+            "budget_thousands": row.budget,
+            "control_code": row.code,
+            "control_note": row.note,
+            "reported_rate": row.rate,
+        }
+        plan = existing.get(row.number)
+        if plan is None or not _same(plan, plan_data):
+            with _at(row.where):
+                plan = plan_upsert(
+                    department=target.department, year=year, number=row.number, actor=actor,
+                    name=row.name, budget_thousands=row.budget, control_code=row.code,
+                    control_note=row.note, reported_rate=row.rate,
+                )  # fmt: skip
         plans.append(plan)
+        old_indicators = {i.number: i for i in existing[row.number].indicators.all()} if (
+            row.number in existing
+        ) else {}  # fmt: skip
         kept_indicators: set[int] = set()
         for indicator_row in row.indicators:
-            with _at(indicator_row.where):
-                indicator = indicator_upsert(
-                    plan=plan,
-                    number=indicator_row.number,
-                    text=indicator_row.text,
-                    standard_text=indicator_row.standard,
-                    achievement_text=indicator_row.achievement,
-                    actor=actor,
-                )
-                kept_measures = {
-                    measure_upsert(
-                        indicator=indicator,
-                        position=position,
-                        label=m.label,
-                        kind=m.kind,
-                        target=m.target,
-                        actual=m.actual,
-                        unit=m.unit,
-                        actual_unit=m.actual_unit,
-                        due=m.due,
-                        done=m.done,
-                        actor=actor,
-                    ).pk
-                    for position, m in enumerate(indicator_row.measures, start=1)
-                }
+            indicator_data = {
+                "text": indicator_row.text,
+                "standard_text": indicator_row.standard,
+                "achievement_text": indicator_row.achievement,
+            }
+            indicator = old_indicators.get(indicator_row.number)
+            if indicator is None or not _same(indicator, indicator_data):
+                with _at(indicator_row.where):
+                    indicator = indicator_upsert(
+                        plan=plan, number=indicator_row.number, actor=actor, **indicator_data
+                    )
             kept_indicators.add(indicator.pk)
-            delete_except(queryset=indicator.measures.all(), keep=kept_measures, actor=actor)
-        delete_except(queryset=plan.indicators.all(), keep=kept_indicators, actor=actor)
-    delete_except(
-        queryset=Plan.objects.filter(department=target.department, year=year),
-        keep={plan.pk for plan in plans},
-        actor=actor,
-    )
+            old_measures = (
+                {m.position: m for m in old_indicators[indicator_row.number].measures.all()}
+                if indicator_row.number in old_indicators
+                else {}
+            )
+            kept_measures: set[int] = set()
+            for position, m in enumerate(indicator_row.measures, start=1):
+                measure_data: dict[str, Any] = {
+                    "label": m.label,
+                    "kind": m.kind,
+                    "target": m.target,
+                    "actual": m.actual,
+                    "unit": m.unit,
+                    "actual_unit": m.actual_unit,
+                    "due": m.due,
+                    "done": m.done,
+                }
+                measure = old_measures.get(position)
+                if measure is None or not _same(measure, measure_data):
+                    with _at(indicator_row.where):
+                        measure = measure_upsert(
+                            indicator=indicator, position=position, actor=actor, **measure_data
+                        )
+                kept_measures.add(measure.pk)
+            if {m.pk for m in old_measures.values()} - kept_measures:
+                delete_except(queryset=indicator.measures.all(), keep=kept_measures, actor=actor)
+        if {i.pk for i in old_indicators.values()} - kept_indicators:
+            delete_except(queryset=plan.indicators.all(), keep=kept_indicators, actor=actor)
+    if {p.pk for p in existing.values()} - {plan.pk for plan in plans}:
+        delete_except(
+            queryset=Plan.objects.filter(department=target.department, year=year),
+            keep={plan.pk for plan in plans},
+            actor=actor,
+        )
     return plans
 
 
