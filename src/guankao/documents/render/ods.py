@@ -1,20 +1,20 @@
-"""ODS (OpenDocument spreadsheet) with odfdo: one table per Sheet, a bold header row, numbers as
-float cells, percentages as percentage cells (fractions), dates as date cells."""
+"""ODS (OpenDocument spreadsheet): one table per Sheet, a bold header row, numbers as float
+cells with thousands grouping, percentages as percentage cells (fractions), dates as date cells.
+odfdo writes the package; the rows are built with lxml (see odfxml)."""
 
 from __future__ import annotations
 
 import datetime
 import io
 from decimal import Decimal
+from typing import Any
 
-from odfdo import Cell as OdfCell
 from odfdo import Document as OdfDocument
-from odfdo import Element, Row
 from odfdo import Table as OdfTable
 
 from guankao.documents.model import CellValue, ColumnKind, Workbook
+from guankao.documents.render.odfxml import paragraph, sub, tree
 from guankao.documents.render.odt import style
-
 
 # Data styles: how a spreadsheet program shows the numbers (1,159,000 · 98%).
 DATA_STYLES = (
@@ -31,6 +31,10 @@ DATA_STYLES = (
     ' style:data-style-name="GkDecimal"/>',
     '<style:style style:name="GkPercentCell" style:family="table-cell"'
     ' style:data-style-name="GkPercent"/>',
+    '<style:style style:name="GkHead" style:family="table-cell">'
+    '<style:table-cell-properties style:vertical-align="top" fo:wrap-option="wrap"/>'
+    '<style:text-properties fo:font-weight="bold" style:font-weight-asian="bold"/>'
+    "</style:style>",
 )
 CELL_STYLES: dict[ColumnKind, str] = {
     "integer": "GkIntegerCell",
@@ -39,19 +43,32 @@ CELL_STYLES: dict[ColumnKind, str] = {
 }
 
 
-def _cell(value: CellValue, kind: ColumnKind) -> OdfCell:
-    if value is None:
-        return OdfCell()
+def _cell(row: Any, value: CellValue, kind: ColumnKind) -> None:
+    if value is None or value == "":
+        sub(row, "table:table-cell")
+        return
     if isinstance(value, Decimal):
-        number: int | float = int(value) if value == value.to_integral_value() else float(value)
-        value = number
-    if kind == "percent" and isinstance(value, int | float):
-        return OdfCell(value, cell_type="percentage", style=CELL_STYLES[kind])
+        value = int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, datetime.date):
-        return OdfCell(value, cell_type="date")
-    if isinstance(value, int | float) and kind in CELL_STYLES:
-        return OdfCell(value, style=CELL_STYLES[kind])
-    return OdfCell(value)
+        cell = sub(row, "table:table-cell", office__value_type="date",
+                   office__date_value=value.isoformat())  # fmt: skip
+        paragraph(cell, value.isoformat())
+    elif isinstance(value, int | float):
+        if kind == "percent":
+            shown, value_type = f"{round(value * 100)}%", "percentage"
+        else:
+            shown, value_type = (f"{value:,}" if kind == "integer" else str(value)), "float"
+        cell = sub(
+            row,
+            "table:table-cell",
+            office__value_type=value_type,
+            office__value=value if isinstance(value, int) else repr(value),
+            table__style_name=CELL_STYLES.get(kind),
+        )
+        paragraph(cell, shown)
+    else:
+        cell = sub(row, "table:table-cell", office__value_type="string")
+        paragraph(cell, str(value))
 
 
 def render(workbook: Workbook) -> bytes:
@@ -62,39 +79,31 @@ def render(workbook: Workbook) -> bytes:
     ods.meta.title = workbook.title
     for data_style in DATA_STYLES:
         ods.insert_style(style(data_style), automatic=True)
-    ods.insert_style(
-        style(
-            '<style:style style:name="GkHead" style:family="table-cell">'
-            '<style:table-cell-properties style:vertical-align="top" fo:wrap-option="wrap"/>'
-            '<style:text-properties fo:font-weight="bold" style:font-weight-asian="bold"/>'
-            "</style:style>"
-        ),
-        automatic=True,
-    )
     for index, sheet in enumerate(workbook.sheets):
         table = OdfTable(sheet.name)
+        body.append(table)
+        element = tree(table)
         for x, column in enumerate(sheet.columns):
             name = f"co{index}.{x}"
             ods.insert_style(
                 style(
                     f'<style:style style:name="{name}" style:family="table-column">'
-                    # Width in characters of a CJK text is roughly 0.5 cm each at 10 pt.
+                    # A CJK character is about a quarter of a centimetre wide at 10 pt.
                     f'<style:table-column-properties style:column-width="{column.width * 0.25:.2f}cm"/>'
                     "</style:style>"
                 ),
                 automatic=True,
             )
-            table.append(Element.from_tag(f'<table:table-column table:style-name="{name}"/>'))
-        header = Row()
+            sub(element, "table:table-column", table__style_name=name)
+        header = sub(sub(element, "table:table-header-rows"), "table:table-row")
         for column in sheet.columns:
-            header.append(OdfCell(column.header, style="GkHead"))
-        table.append(header)
+            cell = sub(header, "table:table-cell", table__style_name="GkHead",
+                       office__value_type="string")  # fmt: skip
+            paragraph(cell, column.header)
         for values in sheet.rows:
-            row = Row()
+            row = sub(element, "table:table-row")
             for value, column in zip(values, sheet.columns, strict=True):
-                row.append(_cell(value, column.kind))
-            table.append(row)
-        body.append(table)
+                _cell(row, value, column.kind)
     buffer = io.BytesIO()
     ods.save(buffer)
     return buffer.getvalue()

@@ -8,15 +8,16 @@ page number in the footer; Noto Sans CJK TC for Chinese text.
 from __future__ import annotations
 
 import io
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from odfdo import Cell as OdfCell
 from odfdo import Document as OdfDocument
-from odfdo import Element, Header, Row, Style
+from odfdo import Element, Header, Style
 from odfdo import Paragraph as OdfParagraph
 from odfdo import Table as OdfTable
 
 from guankao.documents.model import Block, Cell, Document, Footnote, Heading, Paragraph, Table
+from guankao.documents.render.odfxml import paragraph, sub, tree
 
 PAGE_WIDTH_CM = 21.0
 MARGIN_CM = 2.0
@@ -152,6 +153,8 @@ def _table(odf: OdfDocument, table: Table, index: int) -> OdfTable:
         automatic=True,
     )
     result = OdfTable(name, style=name)
+    # Rows are built with lxml in the document's own tree: see odfxml for why.
+    element = tree(result)
     for x, width in enumerate(widths):
         odf.insert_style(
             style(
@@ -161,43 +164,36 @@ def _table(odf: OdfDocument, table: Table, index: int) -> OdfTable:
             ),
             automatic=True,
         )
-        result.append(Element.from_tag(f'<table:table-column table:style-name="{name}.C{x}"/>'))
-    grid = table.grid()
+        sub(element, "table:table-column", table__style_name=f"{name}.C{x}")
     header_count = len(table.header_rows)
-    header = Element.from_tag("<table:table-header-rows/>") if table.repeat_header else None
-    for y, line in enumerate(grid):
-        row = Row(style="GkRow")
+    header = sub(element, "table:table-header-rows") if table.repeat_header else element
+    for y, line in enumerate(table.grid()):
+        row = sub(header if y < header_count else element, "table:table-row",
+                  table__style_name="GkRow")  # fmt: skip
         for cell in line:
-            row.append(_cell(cell, head=y < header_count))
-        if header is not None and y < header_count:
-            header.append(row)
-        else:
-            if header is not None and y == header_count:
-                result.append(header)
-            result.append(row)
-    if header is not None and len(grid) == header_count:
-        result.append(header)
+            _cell(row, cell, head=y < header_count)
     return result
 
 
-def _cell(cell: Cell | None, *, head: bool) -> OdfCell:
+def _cell(row: Any, cell: Cell | None, *, head: bool) -> None:
     if cell is None:
-        covered = OdfCell()
-        covered.tag = "table:covered-table-cell"
-        return covered
-    result = OdfCell(style="GkHeadCell" if head or cell.header else "GkTableCell")
-    if cell.rowspan > 1:
-        result.set_attribute("table:number-rows-spanned", str(cell.rowspan))
-    if cell.colspan > 1:
-        result.set_attribute("table:number-columns-spanned", str(cell.colspan))
+        sub(row, "table:covered-table-cell")
+        return
+    result = sub(
+        row,
+        "table:table-cell",
+        table__style_name="GkHeadCell" if head or cell.header else "GkTableCell",
+        table__number_rows_spanned=cell.rowspan if cell.rowspan > 1 else None,
+        table__number_columns_spanned=cell.colspan if cell.colspan > 1 else None,
+        office__value_type="string",
+    )
     paragraph_style = (
         "GkCellHead"
         if head
         else {"start": "GkCell", "center": "GkCellCenter", "end": "GkCellEnd"}[cell.align]
     )
     for line in cell.lines:
-        result.append(OdfParagraph(line, style=paragraph_style))
-    return result
+        paragraph(result, line, paragraph_style)
 
 
 def _block(odf: OdfDocument, block: Block, index: int) -> list[Element]:
