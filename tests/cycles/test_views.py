@@ -403,3 +403,64 @@ def test_query_counts_do_not_grow_with_data(
     )
     with django_assert_max_num_queries(limit):
         assert client.get(target).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("username", "url", "data", "status", "message"),
+    [
+        ("demo-reporter-police", "edit", {}, 400, "表單不完整或已過期"),
+        ("demo-reporter-police", "edit", {"version": "abc"}, 400, "表單不完整或已過期"),
+        ("demo-coordinator", "new", {"code": "113Q9", "deadline": "114/01/15"}, 400, "縣市"),
+        ("demo-coordinator", "new", {"code": "113Q3", "deadline": "明天"}, 400, "「明天」不是日期"),
+        ("demo-reviewer", "comment", {"entry": "x", "body": "意見"}, 400, "請填寫審查意見內容"),
+        ("demo-reviewer", "comment", {"entry": "999999", "body": "意見"}, 400, "不屬於這份填報"),
+        ("demo-coordinator", "deadline", {"deadline": "13/45/99"}, 302, ""),
+    ],
+)  # fmt: skip
+def test_malformed_posts_are_answered_not_crashed(
+    username: str, url: str, data: dict[str, str], status: int, message: str, demo: Demo,
+    client_for: ClientFor,
+) -> None:  # fmt: skip
+    police = demo.submission(POLICE)
+    target = {
+        "edit": reverse("cycles:submission_edit", args=[police.pk]),
+        "new": reverse("cycles:period_open"),
+        "comment": reverse("cycles:comment_add", args=[police.pk]),
+        "deadline": reverse("cycles:period_deadline", args=[demo.period.pk]),
+    }[url]
+    before = AuditEntry.objects.count()
+    response = client_for(username).post(target, data)
+    assert response.status_code == status
+    assert message in response.content.decode()
+    assert AuditEntry.objects.count() == before
+
+
+def test_unknown_export_format_is_404(demo: Demo, client_for: ClientFor) -> None:
+    client = client_for("demo-coordinator")
+    assert client.get(f"/cycles/periods/{demo.period.pk}/audit.xml").status_code == 404
+    assert client.get(f"/cycles/periods/{demo.period.pk}/audit.csv").status_code == 200
+
+
+def test_audit_export_csv(demo: Demo, client_for: ClientFor) -> None:
+    health = demo.submission("keelung-health")
+    response = client_for("demo-coordinator").get(f"/cycles/submissions/{health.pk}/audit.csv")
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff時間,操作者,動作,對象,欄位,變更前,變更後")
+    assert ",approve," in text and ",submitted,approved" in text
+
+
+def test_admin_shows_cycles_read_only(demo: Demo, admin_client: Client) -> None:
+    for path in [
+        "reportingperiod",
+        "submission",
+        "submissionrevision",
+        "reminder",
+        "reviewcomment",
+    ]:
+        assert admin_client.get(f"/admin/cycles/{path}/").status_code == 200
+    revision = demo.submission(POLICE).revisions.get()
+    assert (
+        admin_client.get(f"/admin/cycles/submissionrevision/{revision.pk}/delete/").status_code
+        == 403
+    )
+    assert admin_client.get("/admin/cycles/submission/add/").status_code == 403

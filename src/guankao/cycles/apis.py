@@ -15,6 +15,7 @@ from django import forms
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
@@ -266,7 +267,7 @@ def _figure(item: FigureIO, where: str) -> services.FigureInput:
         raise HttpError(400, f"{where}：{' '.join(error.messages)}") from None
     unit = item.unit.strip() or typed_unit
     if not unit:
-        raise HttpError(400, f"{where}：請填寫單位，例如 場、人次、件。")
+        raise HttpError(400, f"{where}：" + _("請填寫單位，例如 場、人次、件。"))
     return services.FigureInput(item.label.strip(), value, unit, item.value)
 
 
@@ -287,7 +288,9 @@ def _measure(item: MeasureEntryIn, where: str) -> services.MeasureInput:
             try:
                 parsed = datetime.date.fromisoformat(item.done)
             except ValueError:
-                raise HttpError(400, f"{where}：「{item.done}」不是日期。") from None
+                raise HttpError(
+                    400, f"{where}：" + _("「%(value)s」不是日期。") % {"value": item.done}
+                ) from None
         done = parsed
     return services.MeasureInput(actual=actual, done=done, note=item.note)
 
@@ -320,7 +323,11 @@ def period_create(request: HttpRequest, payload: PeriodIn) -> Status[dict[str, A
         tables = DivisionTable.objects.filter(jurisdiction=jurisdiction)
         table = next((t for t in tables if t.version == payload.division_table), None)
         if table is None:
-            raise HttpError(400, f"{jurisdiction.name}沒有 {payload.division_table} 版的分工表。")
+            raise HttpError(
+                400,
+                _("%(name)s沒有 %(version)s 版的分工表。")
+                % {"name": jurisdiction.name, "version": payload.division_table},
+            )
     department = None
     if payload.department:
         department = get_object_or_404(Agency, slug=payload.department)
@@ -504,7 +511,7 @@ def submission_comment(request: HttpRequest, pk: int, payload: CommentIn) -> Any
     if payload.entry is not None:
         entry = next((e for e in submission.task_entries.all() if e.pk == payload.entry), None)
         if entry is None:
-            raise HttpError(400, "這個項目不屬於這份填報。")
+            raise HttpError(400, _("這個項目不屬於這份填報。"))
     comment = services.comment_add(
         submission=submission, entry=entry, body=payload.body, actor=request.user
     )
@@ -530,7 +537,7 @@ def submission_remind(request: HttpRequest, pk: int) -> dict[str, str]:
         actor=request.user,
         base_url=request.build_absolute_uri("/"),
     )
-    return {"detail": f"已寄送催報通知：{reminder.recipients}"}
+    return {"detail": _("已寄送催報通知：%(to)s") % {"to": reminder.recipients}}
 
 
 @router.get("/submissions/{pk}/audit", summary="The submission's audit trail, oldest first")

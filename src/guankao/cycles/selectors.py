@@ -285,11 +285,16 @@ def committee_report(period: ReportingPeriod, *, today: datetime.date) -> Commit
         )
         for s in submissions
     )
-    subject = table.title if table else f"{period.jurisdiction.name}{period.department}施政計畫"
+    subject = (
+        table.title
+        if table
+        else _("%(jurisdiction)s%(department)s施政計畫")
+        % {"jurisdiction": period.jurisdiction.name, "department": period.department}
+    )
     return CommitteeReport(
         jurisdiction=period.jurisdiction.name,
         jurisdiction_slug=period.jurisdiction.slug,
-        title=f"{subject}{tw_period.name}辦理情形",
+        title=_("%(subject)s%(period)s辦理情形") % {"subject": subject, "period": tw_period.name},
         table_title=table.title if table else "",
         table_version=table.version if table else "",
         period_code=period.code,

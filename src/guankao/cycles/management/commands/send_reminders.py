@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from guankao.core.exceptions import GuankaoError
 from guankao.cycles.reminders import reminder_send, reminders_due
@@ -29,7 +30,9 @@ def _day(text: str) -> datetime.date:
         return datetime.date.fromisoformat(text)
     except ValueError:
         raise CommandError(
-            f"--date: 「{text}」不是日期，請寫成 113/07/10 或 2024-07-10。", returncode=2
+            "--date: "
+            + _("「%(value)s」不是日期，請寫成 113/07/10 或 2024-07-10。") % {"value": text},
+            returncode=2,
         ) from None
 
 
@@ -57,7 +60,7 @@ class Command(BaseCommand):
         for submission, kind in due:
             label = f"{submission.period.code} {submission.agency.label}（{kind.label}）"
             if options["dry_run"]:
-                self.stdout.write(f"將寄送：{label}")
+                self.stdout.write(_("將寄送：%(item)s") % {"item": label})
                 continue
             try:
                 reminder = reminder_send(
@@ -69,16 +72,28 @@ class Command(BaseCommand):
                 )
             except GuankaoError as error:
                 skipped += 1
-                self.stdout.write(f"略過：{label}：{error}")
+                self.stdout.write(_("略過：%(item)s：%(why)s") % {"item": label, "why": error})
             except (smtplib.SMTPException, OSError) as error:
                 failed += 1
-                self.stderr.write(f"寄送失敗：{label}：{error}")
+                self.stderr.write(_("寄送失敗：%(item)s：%(why)s") % {"item": label, "why": error})
             else:
                 sent += 1
-                self.stdout.write(f"已寄送：{label} → {reminder.recipients}")
+                self.stdout.write(
+                    _("已寄送：%(item)s → %(to)s") % {"item": label, "to": reminder.recipients}
+                )
         self.stdout.write(
-            f"{format_roc_date(today)}：應寄 {len(due)} 份，已寄送 {sent} 份，略過 {skipped} 份，"
-            f"失敗 {failed} 份。"
+            _(
+                "%(day)s：應寄 %(due)d 份，已寄送 %(sent)d 份，略過 %(skipped)d 份，失敗 %(failed)d 份。"
+            )
+            % {
+                "day": format_roc_date(today),
+                "due": len(due),
+                "sent": sent,
+                "skipped": skipped,
+                "failed": failed,
+            }
         )
         if failed:
-            raise CommandError(f"{failed} 份催報通知寄送失敗，請檢查郵件伺服器設定。", returncode=1)
+            raise CommandError(
+                _("%(n)d 份催報通知寄送失敗，請檢查郵件伺服器設定。") % {"n": failed}, returncode=1
+            )

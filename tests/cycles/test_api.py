@@ -1,0 +1,145 @@
+"""The cycles JSON API: drafts, conflicts (409), refusals (400), no 500 on bad input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from guankao.core.models import AuditEntry
+from guankao.cycles.models import Figure, Submission, TaskEntry
+from guankao.cycles.selectors import submission_whole
+from tests.cycles.conftest import Demo
+
+pytestmark = pytest.mark.django_db
+
+ClientFor = Callable[[str | None], Client]
+
+
+def put(client: Client, url: str, body: Any) -> Any:
+    return client.put(url, body, content_type="application/json")
+
+
+def test_openapi_lists_the_cycles_endpoints() -> None:
+    schema = Client().get("/api/v1/openapi.json").json()
+    assert "/api/v1/cycles/submissions/{pk}/draft" in schema["paths"]
+    assert "/api/v1/cycles/periods/{pk}/committee-report" in schema["paths"]
+
+
+def test_a_draft_through_the_api(demo: Demo, client_for: ClientFor) -> None:
+    police = demo.submission("keelung-police")
+    entry = submission_whole(police.pk).task_entries.all()[0]
+    client = client_for("demo-reporter-police")
+    response = put(
+        client,
+        f"/api/v1/cycles/submissions/{police.pk}/draft",
+        {
+            "version": 1,
+            "tasks": {
+                str(entry.pk): {
+                    "narrative": "API 填寫的辦理情形",
+                    "figures": [{"label": "參與", "value": "1萬 2,000", "unit": "人次"}],
+                }
+            },
+        },
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["version"] == 2
+    assert body["tasks"][0]["figures"] == [{"label": "參與", "value": "12000", "unit": "人次"}]
+    assert "API 填寫的辦理情形".encode() in response.content  # UTF-8, not \\u escapes
+
+
+def test_the_second_of_two_saves_gets_409_with_the_changes(
+    demo: Demo, client_for: ClientFor
+) -> None:
+    police = demo.submission("keelung-police")
+    entry = submission_whole(police.pk).task_entries.all()[0]
+    url = f"/api/v1/cycles/submissions/{police.pk}/draft"
+    client = client_for("demo-reporter-police")
+    first = put(client, url, {"version": 1, "tasks": {str(entry.pk): {"narrative": "第一位"}}})
+    assert first.status_code == 200
+    second = put(client, url, {"version": 1, "tasks": {str(entry.pk): {"narrative": "第二位"}}})
+    assert second.status_code == 409
+    body = second.json()
+    assert body["version"] == 2
+    assert body["changes"] == [["警察局 第1項", "辦理情形", "（空白）", "第一位"]]
+    assert TaskEntry.objects.get(pk=entry.pk).narrative == "第一位"
+
+
+@pytest.mark.parametrize(
+    ("figure", "message"),
+    [
+        ({"value": "很多", "unit": "場"}, "「很多」不是數字"),
+        ({"value": "12"}, "請填寫單位"),
+        ({"value": "-5", "unit": "場"}, "超出可填的範圍"),
+    ],
+)
+def test_a_bad_figure_is_refused(
+    figure: dict[str, str], message: str, demo: Demo, client_for: ClientFor
+) -> None:
+    police = demo.submission("keelung-police")
+    entry = submission_whole(police.pk).task_entries.all()[0]
+    audit = AuditEntry.objects.count()
+    response = put(
+        client_for("demo-reporter-police"),
+        f"/api/v1/cycles/submissions/{police.pk}/draft",
+        {"version": 1, "tasks": {str(entry.pk): {"narrative": "x", "figures": [figure]}}},
+    )
+    assert response.status_code == 400
+    assert message in response.json()["detail"]
+    assert AuditEntry.objects.count() == audit and not Figure.objects.filter(entry=entry).exists()
+
+
+def test_after_approval_409(demo: Demo, client_for: ClientFor) -> None:
+    health = demo.submission("keelung-health")
+    client = client_for("demo-coordinator")
+    response = client.post(
+        f"/api/v1/cycles/submissions/{health.pk}/approve", {}, content_type="application/json"
+    )
+    assert response.status_code == 409
+    assert response.json()["detail"] == "這份填報目前為「已核定」，不能核定。"
+    reopened = client.post(
+        f"/api/v1/cycles/submissions/{health.pk}/reopen",
+        {"reason": ""},
+        content_type="application/json",
+    )
+    assert reopened.status_code == 400
+    assert reopened.json()["detail"] == "重新開放已核定的資料時，請寫明理由。"
+    assert Submission.objects.get(pk=health.pk).status == "approved"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("put", "/submissions/{pk}/draft", "not json", 400),
+        ("put", "/submissions/{pk}/draft", {"version": "one"}, 422),
+        ("put", "/submissions/{pk}/draft", {"version": 0}, 422),
+        ("put", "/submissions/{pk}/draft", {"version": 1, "tasks": {"abc": {}}}, 422),
+        ("put", "/submissions/999999/draft", {"version": 1}, 404),
+        ("post", "/periods", {"jurisdiction": "keelung", "code": "113Q9", "deadline": "2024-07-01",
+                              "division_table": "112.7"}, 400),
+        ("post", "/periods", {"jurisdiction": "keelung", "code": "113Q3", "deadline": "明天"}, 422),
+        ("post", "/periods", {"jurisdiction": "keelung", "code": "113Q3", "deadline": "2024-10-15",
+                              "division_table": "99.1"}, 400),
+        ("get", "/periods/999999/dashboard", None, 404),
+    ],
+)  # fmt: skip
+def test_bad_input_is_never_a_500(
+    method: str, path: str, body: Any, status: int, demo: Demo, client_for: ClientFor
+) -> None:
+    client = client_for("demo-coordinator" if "periods" in path else "demo-reporter-police")
+    url = "/api/v1/cycles" + path.format(pk=demo.submission("keelung-police").pk)
+    if method == "get":
+        response = client.get(url)
+    else:
+        response = getattr(client, method)(url, body, content_type="application/json")
+    assert response.status_code == status, response.content
+    assert "detail" in response.json()
+
+
+def test_signed_out_is_401(demo: Demo) -> None:
+    response = Client().get(f"/api/v1/cycles/submissions/{demo.submission('keelung-police').pk}")
+    assert response.status_code == 401
