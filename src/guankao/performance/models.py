@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from guankao.core.models import Agency
 from guankao.tw import to_roc_year
@@ -100,7 +101,7 @@ class Plan(models.Model):
     def clean(self) -> None:
         # Translated messages for the rules the database constraints also enforce, so that a
         # form shows a sentence rather than the name of a violated constraint.
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.control_code == ControlCode.OTHER and not self.control_note:
             errors["control_note"] = _("管考代碼 4（其他列管）須註明列管方式。")
         if self.budget_thousands is not None and self.budget_thousands < 0:
@@ -200,7 +201,7 @@ class Measure(models.Model):
         return _plain(self.actual)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.kind == MeasureKind.NUMERIC:
             if self.target is None:
                 errors["target"] = _("數量型衡量標準須有目標值。")
