@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from guankao.core.models import Agency, AuditEntry
-from guankao.imports.services import ImportFailed, performance_import, performance_target
+from guankao.imports.services import performance_import, performance_target
+from guankao.performance.exceptions import ReportLocked
 from guankao.performance.models import Plan, ReportStatus
 from guankao.performance.services import report_upsert
 
@@ -283,8 +284,8 @@ def test_a_final_report_is_not_overwritten(tmp_path: Path) -> None:
     target = performance_target(org="hsinchu-social", year=113)
     preview = performance_import(path=path, filename=path.name, target=target, actor=None)
     assert [i.message for i in preview.errors] == [
-        "新竹市政府社會處113年度施政績效報告已定稿，不能匯入；請先退回草稿。"
+        "新竹市政府社會處113年度施政績效報告已定稿，不能修改資料；請先退回草稿。"
     ]
-    with pytest.raises(ImportFailed):
+    with pytest.raises(ReportLocked):
         performance_import(path=path, filename=path.name, target=target, actor=None, save=True)
     assert not Plan.objects.filter(year=2024).exists()

@@ -42,8 +42,13 @@ from guankao.imports.preview import (
 )
 from guankao.imports.readers import read_grids
 from guankao.imports.text import normalise_key
-from guankao.performance.models import PerformanceReport, Plan, ReportStatus
-from guankao.performance.services import indicator_upsert, measure_upsert, plan_upsert
+from guankao.performance.models import Plan
+from guankao.performance.services import (
+    check_editable,
+    indicator_upsert,
+    measure_upsert,
+    plan_upsert,
+)
 from guankao.tw import YearMonth, format_roc_date, from_roc_year, parse_phone, parse_roc_date
 
 
@@ -332,10 +337,8 @@ def apply_performance(
         raise ImportFailed(str(parsed.errors[0]))
     ensure_can(actor, Action.DATA_EDIT, target.department)
     year = from_roc_year(target.roc_year)
-    report = PerformanceReport.objects.filter(department=target.department, year=year).first()
-    if report is not None and report.status == ReportStatus.FINAL:
-        # Reviewers sign off what they saw; a final report is sent back to draft before edits.
-        raise ImportFailed(_("%(title)s已定稿，不能匯入；請先退回草稿。") % {"title": report.title})
+    # The performance app's rule: a final report is sent back to draft before its data changes.
+    check_editable(department=target.department, year=year)
     # What the year holds already, read in three queries: rows that would not change are not
     # written (nor looked up again), so re-importing or correcting a file stays quick.
     existing = {
@@ -456,7 +459,7 @@ def _outcome(
     elif not parsed.errors:
         try:
             changes = dry_run(apply)
-        except ImportFailed as failure:
+        except GuankaoError as failure:  # refused by a service: shown with the rows read
             issues.append(error(str(failure)))
     return Preview(
         kind=kind,
