@@ -113,6 +113,20 @@ def test_data_is_locked_while_the_report_is_final() -> None:
     assert measure.actual == Decimal(5000)
 
 
+def test_rate_method_cannot_change_while_a_report_is_final() -> None:
+    report = factories.small_report()
+    factories.review(shortfall_measure(report), "原因")
+    services.report_transition(report=report, to_status=ReportStatus.FINAL, actor=None)
+    with pytest.raises(ReportLocked) as raised:
+        services.department_rate_method_set(
+            department=report.department, rate_method="measures", actor=None
+        )
+    assert str(raised.value) == (
+        "測試市政府測試處113年度施政績效報告已定稿，不能變更執行率計算方式；請先退回草稿。"
+    )
+    assert not DepartmentSettings.objects.filter(department=report.department).exists()
+
+
 def test_measure_update_rewrites_the_figure_in_the_table_text() -> None:
     report = factories.small_report()
     measure = shortfall_measure(report)

@@ -363,6 +363,14 @@ def department_rate_method_set(
     """Choose how the department's 執行率 is obtained: reported, measures or budget."""
     if rate_method not in RateMethod.values:
         raise InvalidInput({"rate_method": [_("不明的執行率計算方式。")]})
+    final = PerformanceReport.objects.filter(
+        department=department, status=ReportStatus.FINAL
+    ).first()
+    if final is not None:
+        # The method changes the printed 執行率 of every year, including one being signed off.
+        raise ReportLocked(
+            _("%(title)s已定稿，不能變更執行率計算方式；請先退回草稿。") % {"title": final.title}
+        )
     try:
         return upsert(
             model=DepartmentSettings,

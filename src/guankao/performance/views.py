@@ -393,10 +393,14 @@ def rate_method(request: HttpRequest, org: str, year: int) -> HttpResponse:
     form = RateMethodForm(request.POST)
     if not form.is_valid():
         return _invalid(request, department, year, "rate_method", form)
-    services.department_rate_method_set(
-        department=department, rate_method=form.cleaned_data["rate_method"], actor=request.user
-    )
-    messages.success(request, _("已變更執行率計算方式。"))
+    try:
+        services.department_rate_method_set(
+            department=department, rate_method=form.cleaned_data["rate_method"], actor=request.user
+        )
+    except PerformanceError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("已變更執行率計算方式。"))
     return redirect(reverse("performance:review", args=[org, year]))
 
 
@@ -529,6 +533,7 @@ def report_page(request: HttpRequest, org: str, year: int) -> HttpResponse:
             for status in services.allowed_transitions(report.status)
         ]
         context["problems"] = rules.finalization_problems(data)
+        context["candidates"] = rules.review_candidates(data)
     return render(request, "performance/report.html", context)
 
 
