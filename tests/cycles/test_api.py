@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from guankao.core.models import AuditEntry
+from guankao.core.accounts import membership_grant, user_ensure
+from guankao.core.models import Agency, AuditEntry, Jurisdiction, Role
 from guankao.cycles.models import Figure, Submission, TaskEntry
 from guankao.cycles.selectors import submission_whole
 from tests.cycles.conftest import Demo
@@ -143,3 +144,69 @@ def test_bad_input_is_never_a_500(
 def test_signed_out_is_401(demo: Demo) -> None:
     response = Client().get(f"/api/v1/cycles/submissions/{demo.submission('keelung-police').pk}")
     assert response.status_code == 401
+
+
+def department_coordinator() -> Client:
+    user = user_ensure(
+        username="hsinchu-social-coordinator",
+        password="a-Long-enough-passphrase-42",
+        email="",
+        full_name="新竹市社會處管考",
+        actor=None,
+    )
+    membership_grant(
+        user=user,
+        role=Role.COORDINATOR,
+        agency=Agency.objects.get(slug="hsinchu-social"),
+        actor=None,
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_department_coordinator_opens_its_own_period() -> None:
+    client = department_coordinator()
+    body = {"jurisdiction": "hsinchu", "code": "108Q4", "deadline": "2020-01-15"}
+    own = client.post(
+        "/api/v1/cycles/periods",
+        body | {"department": "hsinchu-social"},
+        content_type="application/json",
+    )
+    assert own.status_code == 201, own.content
+    assert own.json()["department"] == "hsinchu-social"
+    city_wide = client.post(
+        "/api/v1/cycles/periods", body | {"code": "108"}, content_type="application/json"
+    )
+    assert city_wide.status_code == 400  # neither a table nor a department
+    elsewhere = client.post(
+        "/api/v1/cycles/periods",
+        {
+            "jurisdiction": "keelung",
+            "code": "113H2",
+            "deadline": "2025-01-15",
+            "division_table": "112.7",
+        },
+        content_type="application/json",
+    )
+    assert elsewhere.status_code == 403
+
+
+def test_the_page_offers_a_department_coordinator_only_its_department() -> None:
+    client = department_coordinator()
+    page = client.get("/cycles/periods/new/").content.decode()
+    assert "新竹市" in page and "基隆市" not in page
+    assert "分工表" in page and "基隆市新住民照顧服務業務分工一覽表" not in page
+    response = client.post(
+        "/cycles/periods/new/",
+        {
+            "jurisdiction": Jurisdiction.objects.get(slug="hsinchu").pk,
+            "code": "108q4",
+            "deadline": "109/01/15",
+            "department": Agency.objects.get(slug="hsinchu-social").pk,
+        },
+    )
+    assert response.status_code == 302
+    submission = Submission.objects.get(period__code="108Q4")
+    assert submission.agency.slug == "hsinchu-social"
+    assert submission.measure_entries.count() > 10

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Callable
 from decimal import Decimal
@@ -14,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guankao.core.accounts import membership_grant, user_ensure
-from guankao.core.models import AuditEntry, Role
+from guankao.core.models import Agency, AuditEntry, Jurisdiction, Role
 from guankao.cycles import services
-from guankao.cycles.models import Attachment, Figure, Submission, TaskEntry
+from guankao.cycles.models import Attachment, Figure, MeasureEntry, Submission, TaskEntry
 from guankao.cycles.selectors import submission_whole
 from guankao.tw import format_roc_date
 from tests.cycles.conftest import Demo, complete_tasks, fill_and_submit
@@ -464,3 +465,43 @@ def test_admin_shows_cycles_read_only(demo: Demo, admin_client: Client) -> None:
         == 403
     )
     assert admin_client.get("/admin/cycles/submission/add/").status_code == 403
+
+
+def test_a_department_reports_its_measures_on_the_page(client_for: ClientFor) -> None:
+    hsinchu = Jurisdiction.objects.get(slug="hsinchu")
+    social = Agency.objects.get(slug="hsinchu-social")
+    period = services.period_open(
+        jurisdiction=hsinchu,
+        code="108Q4",
+        deadline=datetime.date(2020, 1, 15),
+        department=social,
+        actor=None,
+    )
+    reporter = user_ensure(
+        username="social-reporter",
+        password="a-Long-enough-passphrase-42",
+        email="",
+        full_name="社會處填報人",
+        actor=None,
+    )
+    membership_grant(user=reporter, role=Role.REPORTER, agency=social, actor=None)
+    submission = Submission.objects.get(period=period)
+    whole = submission_whole(submission.pk)
+    entries = list(whole.measure_entries.all())
+    data: dict[str, Any] = {"version": 1}
+    for entry in entries:
+        data[f"m{entry.pk}-actual"] = ""
+        data[f"m{entry.pk}-note"] = ""
+    data[f"m{entries[0].pk}-actual"] = "1萬 2,000"
+    data[f"m{entries[1].pk}-actual"] = "很多"
+    client = client_for("social-reporter")
+    page = client.get(reverse("cycles:submission_edit", args=[submission.pk])).content.decode()
+    assert entries[0].measure.label in page
+    refused = client.post(reverse("cycles:submission_edit", args=[submission.pk]), data)
+    assert refused.status_code == 400
+    assert "「很多」不是數字" in refused.content.decode()
+    data[f"m{entries[1].pk}-actual"] = "3"
+    saved = client.post(reverse("cycles:submission_edit", args=[submission.pk]), data)
+    assert saved.status_code == 302
+    actuals = [e.actual for e in MeasureEntry.objects.filter(submission=submission).order_by("pk")]
+    assert actuals[:2] == [Decimal(12000), Decimal(3)]

@@ -23,7 +23,7 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from guankao.core.models import Agency, Jurisdiction
-from guankao.core.permissions import Action, api_require
+from guankao.core.permissions import Action, NotPermitted, api_require
 from guankao.cycles import reminders, selectors, services
 from guankao.cycles.errors import EditConflict, InvalidTransition, SubmissionLocked
 from guankao.cycles.forms import parse_figure
@@ -316,8 +316,8 @@ def period_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/periods", response={201: PeriodOut}, summary="Open a reporting period")
 def period_create(request: HttpRequest, payload: PeriodIn) -> Status[dict[str, Any]]:
+    api_require(request, Action.PERIOD_OPEN)  # the role somewhere; the service checks the scope
     jurisdiction = get_object_or_404(Jurisdiction, slug=payload.jurisdiction)
-    api_require(request, Action.PERIOD_OPEN, jurisdiction)
     table = None
     if payload.division_table:
         tables = DivisionTable.objects.filter(jurisdiction=jurisdiction)
@@ -331,14 +331,17 @@ def period_create(request: HttpRequest, payload: PeriodIn) -> Status[dict[str, A
     department = None
     if payload.department:
         department = get_object_or_404(Agency, slug=payload.department)
-    period = services.period_open(
-        jurisdiction=jurisdiction,
-        code=payload.code,
-        deadline=payload.deadline,
-        division_table=table,
-        department=department,
-        actor=request.user,
-    )
+    try:
+        period = services.period_open(
+            jurisdiction=jurisdiction,
+            code=payload.code,
+            deadline=payload.deadline,
+            division_table=table,
+            department=department,
+            actor=request.user,
+        )
+    except NotPermitted as error:
+        raise HttpError(403, str(error)) from None
     return Status(201, _period_out(period))
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guankao.core.models import Agency, Jurisdiction
 from guankao.cycles.models import MeasureEntry, Submission, TaskEntry
+from guankao.cycles.selectors import OpenChoices
 from guankao.cycles.services import FigureInput, MeasureInput, TaskInput
 from guankao.divisions.models import DivisionTable
 from guankao.performance.models import MeasureKind
@@ -101,23 +102,19 @@ class PeriodOpenForm(forms.Form):
         help_text=_("選擇時，該機關當年度施政計畫的衡量標準一併填報。"),
     )
 
-    def __init__(
-        self,
-        *args: Any,
-        jurisdictions: list[Jurisdiction],
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, choices: OpenChoices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        ids = [j.pk for j in jurisdictions]
-        self.fields["jurisdiction"].queryset = Jurisdiction.objects.filter(pk__in=ids)  # type: ignore[attr-defined]
-        self.fields["division_table"].queryset = DivisionTable.objects.filter(  # type: ignore[attr-defined]
-            jurisdiction_id__in=ids
-        ).select_related("jurisdiction")
-        self.fields["department"].queryset = (  # type: ignore[attr-defined]
-            Agency.objects.filter(jurisdiction_id__in=ids, plans__isnull=False)
-            .distinct()
-            .order_by("jurisdiction__slug", "label")
+        # Only what the role matrix lets this person open; the service checks again.
+        fields: Any = self.fields
+        fields["jurisdiction"].queryset = Jurisdiction.objects.filter(
+            pk__in=[j.pk for j in choices.jurisdictions]
         )
+        fields["division_table"].queryset = DivisionTable.objects.filter(
+            pk__in=[t.pk for t in choices.tables]
+        ).select_related("jurisdiction")
+        fields["department"].queryset = Agency.objects.filter(
+            pk__in=[a.pk for a in choices.departments]
+        ).order_by("jurisdiction__slug", "label")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

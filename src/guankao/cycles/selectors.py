@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guankao.core.models import Agency, AuditEntry, Jurisdiction, Membership, Role
-from guankao.core.permissions import covers, memberships_of, scope_of
+from guankao.core.permissions import Action, can, covers, memberships_of, scope_of
 from guankao.core.services import Actor
 from guankao.cycles.committee import (
     AgencyLine,
@@ -39,7 +39,7 @@ from guankao.cycles.models import (
     TaskEntry,
 )
 from guankao.cycles.snapshots import figure_text
-from guankao.divisions.models import Task
+from guankao.divisions.models import DivisionTable, Task
 from guankao.tw import parse_period_code
 
 
@@ -370,3 +370,37 @@ def committee_report_for(
             _("%(slug)s 沒有 %(code)s 的填報期間。") % {"slug": jurisdiction_slug, "code": code}
         )
     return committee_report(period, today=today)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenChoices:
+    """What a person may open a period for: division tables and departments, by jurisdiction."""
+
+    jurisdictions: list[Jurisdiction]
+    tables: list[DivisionTable]
+    departments: list[Agency]
+
+
+def period_open_choices(user: Actor) -> OpenChoices:
+    """A city's coordinator may open periods for its tables and any department; a department's
+    coordinator only for that department's (and its units') plans."""
+    tables = [
+        t
+        for t in DivisionTable.objects.select_related("jurisdiction")
+        if user is None or can(user, Action.PERIOD_OPEN, t.jurisdiction)
+    ]
+    departments = [
+        a
+        for a in Agency.objects.filter(plans__isnull=False)
+        .distinct()
+        .select_related("jurisdiction")
+        .order_by("jurisdiction__slug", "label")
+        if user is None or can(user, Action.PERIOD_OPEN, a)
+    ]
+    by_pk = {t.jurisdiction.pk: t.jurisdiction for t in tables}
+    by_pk |= {a.jurisdiction.pk: a.jurisdiction for a in departments}
+    return OpenChoices(
+        jurisdictions=sorted(by_pk.values(), key=lambda j: j.slug),
+        tables=tables,
+        departments=departments,
+    )

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guankao.core.exceptions import GuankaoError
-from guankao.core.models import AuditEntry, Jurisdiction, Role
+from guankao.core.models import AuditEntry, Role
 from guankao.core.permissions import (
     Action,
     can,
@@ -93,10 +93,6 @@ def access_submission(
     return submission
 
 
-def _jurisdictions_for(request: HttpRequest, action: Action) -> list[Jurisdiction]:
-    return [j for j in Jurisdiction.objects.order_by("slug") if can(request.user, action, j)]
-
-
 # --- lists ---------------------------------------------------------------------------------
 
 
@@ -122,7 +118,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "todo": [(s, s.is_late_on(today)) for s in todo],
             "periods": periods,
-            "can_open": bool(_jurisdictions_for(request, Action.PERIOD_OPEN)),
+            "can_open": can(request.user, Action.PERIOD_OPEN),
             "today": today,
         },
     )
@@ -132,10 +128,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def period_open(request: HttpRequest) -> HttpResponse:
     """Open a reporting period (coordinators and administrators)."""
-    jurisdictions = _jurisdictions_for(request, Action.PERIOD_OPEN)
     if not can(request.user, Action.PERIOD_OPEN):
         raise _deny(Action.PERIOD_OPEN)
-    form = PeriodOpenForm(request.POST or None, jurisdictions=jurisdictions)
+    form = PeriodOpenForm(request.POST or None, choices=selectors.period_open_choices(request.user))
     status = 200
     if request.method == "POST":
         status = 400
