@@ -59,8 +59,14 @@ def synthetic_report(plans: int = 200, indicators: int = 4) -> object:
             ]
             if i % 2 == 0:
                 measures.append(
-                    MeasureData(position=2, label="辦理場次", kind="numeric",
-                                target=Decimal(12), actual=Decimal(14), unit="場")  # fmt: skip
+                    MeasureData(
+                        position=2,
+                        label="辦理場次",
+                        kind="numeric",
+                        target=Decimal(12),
+                        actual=Decimal(14),
+                        unit="場",
+                    )
                 )
             indicator_rows.append(
                 IndicatorData(
@@ -92,7 +98,9 @@ def synthetic_report(plans: int = 200, indicators: int = 4) -> object:
         status="published",
         plans=tuple(plan_rows),
         achievements=tuple(
-            AchievementData(n, f"重要施政{n}", f"截至 12月底共計有 {{plan {n} total 人次}}人次受益。")
+            AchievementData(
+                n, f"重要施政{n}", f"截至 12月底共計有 {{plan {n} total 人次}}人次受益。"
+            )
             for n in range(1, 10)
         ),
     )
@@ -123,6 +131,7 @@ def run() -> str:
 
     seed = report_data_from_file(parse_performance_file(SEED))
     synthetic = synthetic_report()
+    load_before = os.getloadavg()[0]
     rows = [
         "| Format | Seed report (14 plans): time | heap peak | size | 200 plans × 4 indicators: time | heap peak | size |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -141,6 +150,7 @@ def run() -> str:
             f"| {big_time:.2f} s | {big_peak:.1f} MiB | {big_size / 1024:,.0f} KiB |"
         )
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    load = f"{load_before:.1f} → {os.getloadavg()[0]:.1f}"
     verdict = (
         f"Goals: every format of the seed report under {GOALS['seed']:.0f} s — slowest "
         f"{worst_seed:.2f} s ({'met' if worst_seed < GOALS['seed'] else 'not met'}); the 200-plan "
@@ -155,7 +165,8 @@ def run() -> str:
             "(200 plans; PDF 1 run) after a warm-up run, rendering from the report model in memory "
             "(no database). Heap peak is Python's own allocations (tracemalloc, a separate run); "
             "WeasyPrint's C libraries (Pango, HarfBuzz) are not in it — the whole process peaked at "
-            f"{max_rss:,.0f} MiB resident (ru_maxrss).",
+            f"{max_rss:,.0f} MiB resident (ru_maxrss). Load average during the run: {load} on "
+            f"{os.cpu_count()} CPUs.",
             "",
             *rows,
             "",

@@ -13,6 +13,10 @@ from odfdo import Element
 
 from tests.documents import seed_report as expected
 
+# The report is read from the demo data: run with the database tests, before pytest-django's
+# transactional (browser) tests empty the database.
+pytestmark = pytest.mark.django_db
+
 Grid = list[list[str | None]]
 
 

@@ -11,6 +11,10 @@ import pytest
 
 from tests.documents import seed_report as expected
 
+# The report is read from the demo data: run with the database tests, before pytest-django's
+# transactional (browser) tests empty the database.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(scope="module")
 def pdf(seed_file: Callable[[str], Path]) -> Path:

@@ -11,9 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl  # type: ignore[import-untyped]
+import pytest
 from odfdo import Document as OdfDocument
 
 from tests.documents import seed_report as expected
+
+# The report is read from the demo data: run with the database tests, before pytest-django's
+# transactional (browser) tests empty the database.
+pytestmark = pytest.mark.django_db
 
 HEADER = [
     "計畫編號", "計畫名稱", "指標編號", "衡量指標", "衡量標準", "類型", "目標值", "實際值", "單位",

@@ -326,3 +326,31 @@ def test_editing_the_preface_and_an_achievement_with_a_live_figure(staff: Client
     html = staff.get("/performance/test-social/113/").content.decode()
     assert "新的前言。" in html
     assert "二、加總：共 5,000人次。" in html
+
+
+@pytest.mark.parametrize(
+    ("fmt", "content_type", "disposition"),
+    [
+        ("pdf", "application/pdf", "attachment"),
+        ("odt", "application/vnd.oasis.opendocument.text", "attachment"),
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "attachment"),
+        ("json", "application/json", "attachment"),
+        ("html", "text/html; charset=utf-8", "inline"),
+    ],
+)
+def test_downloads(client: Client, fmt: str, content_type: str, disposition: str) -> None:
+    response = client.get(f"{BASE}report.{fmt}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"].startswith(disposition)
+    assert "%E6%96%B0%E7%AB%B9%E5%B8%82" in response["Content-Disposition"]  # 新竹市 in filename*
+
+
+def test_a_download_follows_every_edit(staff: Client) -> None:
+    first = staff.get(f"{BASE}report.json").content
+    assert staff.get(f"{BASE}report.json").content == first  # same model, same file (cached)
+    measure = seed_measure(1, 1)
+    staff.post(BASE + f"measures/{measure.pk}/", measure_post(measure, actual="7100"))
+    changed = staff.get(f"{BASE}report.json").content.decode()
+    assert changed != first.decode()
+    assert "總計受惠 7,100人次。" in changed

@@ -3,12 +3,14 @@ the report page (public once published). Views parse input, call one service and
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -51,6 +53,7 @@ from guankao.performance.models import (
     Plan,
     ReportStatus,
 )
+from guankao.performance.report_model import ReportData
 from guankao.tw import from_roc_year
 
 P = ParamSpec("P")
@@ -544,7 +547,7 @@ def download(request: HttpRequest, org: str, year: int, fmt: str) -> HttpRespons
     report = _readable_report(request, org, year)
     if isinstance(report, HttpResponse):
         return report
-    content = performance_document.render(selectors.report_data(report), fmt)
+    content = _rendered(selectors.report_data(report), fmt)
     info = FORMATS[fmt]
     response = HttpResponse(content, content_type=info.content_type)
     disposition = content_disposition_header(
@@ -553,6 +556,18 @@ def download(request: HttpRequest, org: str, year: int, fmt: str) -> HttpRespons
     if disposition:
         response["Content-Disposition"] = disposition
     return response
+
+
+def _rendered(data: ReportData, fmt: str) -> bytes:
+    """The file, from the cache when this exact report model was rendered before: a PDF takes
+    about a second (seconds for long reports), and a published report is read far more often than
+    it changes. The key is the model itself, so any edit gives a new file."""
+    key = "performance-report:" + hashlib.sha256(f"{fmt}:{data!r}".encode()).hexdigest()
+    content = cache.get(key)
+    if not isinstance(content, bytes):
+        content = performance_document.render(data, fmt)
+        cache.set(key, content, timeout=3600)
+    return content
 
 
 @staff_required
