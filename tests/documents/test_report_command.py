@@ -41,7 +41,8 @@ def test_every_format_is_written(tmp_path: Path, format_name: str) -> None:
         "--org", "hsinchu-social", "--year", "108", "--format", format_name, "-o", str(target)
     )
     assert target.read_bytes().startswith(MAGIC[format_name])
-    assert out.startswith(f"{target}：{format_name.upper()}，")
+    size = f"{target.stat().st_size:,}"
+    assert out == f"已寫入 {target}（{format_name.upper()}，{size} 位元組）\n"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left
 
 
@@ -69,11 +70,11 @@ def test_unwritable_path_exits_2(tmp_path: Path) -> None:
         report("--org", "hsinchu-social", "--year", "108", "--format", "json",
                "-o", str(tmp_path / "missing" / "r.json"))  # fmt: skip
     assert raised.value.returncode == 2
-    assert str(raised.value) == f"cannot write {tmp_path / 'missing' / 'r.json'}: no such directory"
+    assert str(raised.value) == f"無法寫入 {tmp_path / 'missing' / 'r.json'}：資料夾不存在"
     with pytest.raises(CommandError) as raised:
         report("--org", "hsinchu-social", "--year", "108", "--format", "json", "-o", str(tmp_path))
     assert raised.value.returncode == 2
-    assert str(raised.value) == f"cannot write {tmp_path}: Is a directory"
+    assert str(raised.value) == f"無法寫入 {tmp_path}：Is a directory"
     assert list(tmp_path.iterdir()) == []
 
 

@@ -20,6 +20,7 @@ from types import ModuleType
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from guankao.core.exceptions import GuankaoError
 from guankao.documents.cli import KINDS
@@ -94,7 +95,9 @@ class Command(BaseCommand):
         output: str = options["output"]
         path = Path(output)
         if output != "-" and not (path.parent if str(path.parent) else Path()).is_dir():
-            raise CommandError(f"cannot write {output}: no such directory", returncode=2)
+            raise CommandError(
+                _("無法寫入 %(path)s：資料夾不存在") % {"path": output}, returncode=2
+            )
         try:
             content: bytes = module.run(options)
         except GuankaoError as error:
@@ -106,6 +109,12 @@ class Command(BaseCommand):
         try:
             write_atomically(path, content)
         except OSError as error:
-            raise CommandError(f"cannot write {output}: {error.strerror}", returncode=2) from None
+            raise CommandError(
+                _("無法寫入 %(path)s：%(reason)s") % {"path": output, "reason": error.strerror},
+                returncode=2,
+            ) from None
         label = FORMATS[options["format"]].label
-        self.stdout.write(f"{output}：{label}，{len(content):,} bytes")
+        self.stdout.write(
+            _("已寫入 %(path)s（%(format)s，%(size)s 位元組）")
+            % {"path": output, "format": label, "size": f"{len(content):,}"}
+        )
