@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
-from guankao.directory.datafile import load_directory_translations
 from guankao.directory.languages import BY_CODE
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -19,8 +18,7 @@ WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21
 
 @pytest.fixture
 def directory_site(live_demo: Any) -> str:
-    """The live server with the demo data and the shipped translation drafts."""
-    load_directory_translations()
+    """The live server with the demo data (which includes the shipped translation drafts)."""
     return f"{live_demo.url}/directory/keelung/"
 
 

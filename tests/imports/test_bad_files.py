@@ -3,7 +3,6 @@ work bounded in memory and time before the file could do harm."""
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 import zipfile
 from collections.abc import Callable, Iterator
@@ -39,17 +38,14 @@ def refused(path: Path, kind: str = "division") -> str:
     return message
 
 
-def bounded(run: Callable[[], str], *, seconds: float, megabytes: float) -> str:
-    """Run ``run`` twice: timed, then under tracemalloc (which slows it) for its peak memory.
+def bounded(run: Callable[[], str], *, megabytes: float) -> str:
+    """Run ``run`` twice, the second time under tracemalloc for its peak memory.
 
-    Fails unless it finishes within ``seconds`` and allocates less than ``megabytes`` at peak;
-    returns what it returned. Time limits are loose (the machine is shared); the memory
-    limits are what shows that a reader stopped early instead of reading everything.
+    Fails unless it allocates less than ``megabytes`` at peak (which shows that a reader stopped
+    early instead of reading everything); returns what it returned. Time is measured by the
+    benchmarks, not asserted here: timed assertions are flaky on a shared machine.
     """
-    started = time.perf_counter()
     result = run()
-    elapsed = time.perf_counter() - started
-    assert elapsed < seconds, f"took {elapsed:.2f} s"
     tracemalloc.start()
     try:
         assert run() == result
@@ -128,7 +124,7 @@ class TestRefused:
         path = tmp_path / "huge.xlsx"
         with path.open("wb") as stream:
             stream.truncate(50 * 1024 * 1024)  # sparse: no time spent writing zeros
-        message = bounded(lambda: refused(path), seconds=0.5, megabytes=1)
+        message = bounded(lambda: refused(path), megabytes=1)
         assert message == "huge.xlsx：檔案太大（50.0 MB），上限為 20 MB。"
 
     def test_zip_bomb(self, tmp_path: Path) -> None:
@@ -140,7 +136,7 @@ class TestRefused:
                 for _ in range(256):  # 256 MB that deflate to about a quarter of a megabyte
                     member.write(chunk)
         assert path.stat().st_size < 1024 * 1024
-        message = bounded(lambda: refused(path), seconds=0.5, megabytes=2)
+        message = bounded(lambda: refused(path), megabytes=2)
         assert message.startswith("bomb.xlsx：內容「xl/worksheets/sheet1.xml」壓縮比異常")
         assert message.endswith("疑似壓縮炸彈，無法匯入。")
 
@@ -176,7 +172,7 @@ class TestRefused:
             ["生活適應輔導", f"{n}.辦理第 {n} 項。", "民政處"] for n in range(1, 100_001)
         ]
         path = builders.csv_file(tmp_path / "big.csv", rows, "utf-8")
-        message = bounded(lambda: refused(path), seconds=10, megabytes=60)
+        message = bounded(lambda: refused(path), megabytes=60)
         assert message == "big.csv：「big.csv」超過 20,000 列，請分成幾個檔案匯入。"
 
     def test_hundred_thousand_repeated_ods_rows(self, tmp_path: Path) -> None:
@@ -195,7 +191,7 @@ class TestRefused:
         path = tmp_path / "repeated.ods"
         document.save(path)
         assert path.stat().st_size < 20_000
-        message = bounded(lambda: refused(path), seconds=0.5, megabytes=2)
+        message = bounded(lambda: refused(path), megabytes=2)
         assert message == "repeated.ods：「工作表1」超過 20,000 列，請分成幾個檔案匯入。"
 
     def test_hundred_thousand_xlsx_rows(self, tmp_path: Path) -> None:
@@ -209,7 +205,7 @@ class TestRefused:
             + builders.SHEET_CLOSE
         )
         path = builders.raw_xlsx(tmp_path / "rows.xlsx", sheet)
-        message = bounded(lambda: refused(path), seconds=10, megabytes=20)
+        message = bounded(lambda: refused(path), megabytes=20)
         assert message == "rows.xlsx：「S」超過 20,000 列，請分成幾個檔案匯入。"
 
     def test_document_type_declaration(self, tmp_path: Path) -> None:

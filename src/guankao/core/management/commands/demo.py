@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from guankao.core.exceptions import GuankaoError
+from guankao.directory.datafile import load_directory_translations
 from guankao.divisions.datafile import load_division_file, load_service_areas
 from guankao.performance.datafile import load_performance_file
 
@@ -18,8 +19,9 @@ SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 
 class Command(BaseCommand):
     help = (
-        "Migrate the database and load the demo data: the Keelung 112.7 division table and the "
-        "Hsinchu 社會處 108 performance report. Running it again changes nothing. "
+        "Migrate the database and load the demo data: the Keelung 112.7 division table with the "
+        "draft translations of the directory, and the Hsinchu 社會處 108 performance report. "
+        "Running it again changes nothing. "
         "Example: guankao demo"
     )
 
@@ -38,6 +40,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 load_service_areas(path=seeds / "service-areas.yaml", actor=None)
                 table = load_division_file(path=seeds / "keelung-division-112.7.yaml", actor=None)
+                load_directory_translations(actor=None)
                 report = load_performance_file(
                     path=seeds / "hsinchu-social-performance-108.yaml", actor=None
                 )
