@@ -42,7 +42,7 @@ def test_every_format_is_written(tmp_path: Path, format_name: str) -> None:
     )
     assert target.read_bytes().startswith(MAGIC[format_name])
     size = f"{target.stat().st_size:,}"
-    assert out == f"已寫入 {target}（{format_name.upper()}，{size} 位元組）\n"
+    assert out == f"{target}：{format_name.upper()}，{size} 位元組\n"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left
 
 

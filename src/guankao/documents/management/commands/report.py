@@ -115,6 +115,6 @@ class Command(BaseCommand):
             ) from None
         label = FORMATS[options["format"]].label
         self.stdout.write(
-            _("已寫入 %(path)s（%(format)s，%(size)s 位元組）")
+            _("%(path)s：%(format)s，%(size)s 位元組")
             % {"path": output, "format": label, "size": f"{len(content):,}"}
         )
