@@ -93,6 +93,7 @@ def test_a_draft_report_is_not_public(client: Client) -> None:
 def test_unknown_department_year_or_format_is_404(staff: Client, path: str, message: str) -> None:
     response = staff.get(path)
     assert response.status_code == 404
+    assert f'<p role="alert">{message}</p>' in response.content.decode()
 
 
 # --- departments and years ------------------------------------------------------------------

@@ -60,6 +60,23 @@ P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponse]
 
 
+class Missing(Http404):
+    """An unknown department, year, report or format: the page says which (HTTP 404)."""
+
+
+def explains_missing(view: View[P]) -> View[P]:
+    """Show a Missing error as a page that names what was not found, rather than a bare 404."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Missing as error:
+            return render(request, "performance/missing.html", {"message": str(error)}, status=404)
+
+    return wrapper
+
+
 def staff_required(view: View[P]) -> View[P]:
     """Staff pages: sign in first; signed-in users who are not staff get 403."""
 
@@ -82,7 +99,7 @@ def _department(org: str) -> Agency:
     try:
         return selectors.department_get(slug=org)
     except NotFound as error:
-        raise Http404(str(error)) from None
+        raise Missing(str(error)) from None
 
 
 def _known_year(department: Agency, year: int) -> None:
@@ -92,7 +109,7 @@ def _known_year(department: Agency, year: int) -> None:
         Plan.objects.filter(department=department, year=gregorian).exists()
         or PerformanceReport.objects.filter(department=department, year=gregorian).exists()
     ):
-        raise Http404(
+        raise Missing(
             _("%(department)s沒有 %(year)d年度的施政計畫。")
             % {"department": department.label, "year": year}
         )
@@ -212,6 +229,7 @@ def _editor_context(
     }
 
 
+@explains_missing
 @staff_required
 def plan_editor(request: HttpRequest, org: str, year: int) -> HttpResponse:
     """All plans of a department-year with their indicators and measures, editable in place."""
@@ -239,6 +257,7 @@ def _refused(request: HttpRequest, error: PerformanceError) -> None:
     messages.error(request, str(error))
 
 
+@explains_missing
 @staff_required
 @require_POST
 def plan_update(request: HttpRequest, org: str, year: int, pk: int) -> HttpResponse:
@@ -259,6 +278,7 @@ def plan_update(request: HttpRequest, org: str, year: int, pk: int) -> HttpRespo
     return redirect(_editor_url(org, year, f"p{pk}"))
 
 
+@explains_missing
 @staff_required
 @require_POST
 def indicator_update(request: HttpRequest, org: str, year: int, pk: int) -> HttpResponse:
@@ -296,6 +316,7 @@ def _measure_data(form: MeasureForm, measure: Measure) -> dict[str, Any]:
     return data
 
 
+@explains_missing
 @staff_required
 @require_POST
 def measure_update(request: HttpRequest, org: str, year: int, pk: int) -> HttpResponse:
@@ -324,6 +345,7 @@ def measure_update(request: HttpRequest, org: str, year: int, pk: int) -> HttpRe
     return redirect(_editor_url(org, year, f"m{pk}"))
 
 
+@explains_missing
 @staff_required
 @require_POST
 def plan_create(request: HttpRequest, org: str, year: int) -> HttpResponse:
@@ -344,6 +366,7 @@ def plan_create(request: HttpRequest, org: str, year: int) -> HttpResponse:
     return redirect(_editor_url(org, year, f"p{plan.pk}"))
 
 
+@explains_missing
 @staff_required
 @require_POST
 def indicator_create(request: HttpRequest, org: str, year: int, pk: int) -> HttpResponse:
@@ -363,6 +386,7 @@ def indicator_create(request: HttpRequest, org: str, year: int, pk: int) -> Http
     return redirect(_editor_url(org, year, f"i{indicator.pk}"))
 
 
+@explains_missing
 @staff_required
 @require_POST
 def measure_create(request: HttpRequest, org: str, year: int, pk: int) -> HttpResponse:
@@ -389,6 +413,7 @@ def measure_create(request: HttpRequest, org: str, year: int, pk: int) -> HttpRe
     return redirect(_editor_url(org, year, f"m{measure.pk}"))
 
 
+@explains_missing
 @staff_required
 @require_POST
 def rate_method(request: HttpRequest, org: str, year: int) -> HttpResponse:
@@ -447,6 +472,7 @@ def _review_context(
     }
 
 
+@explains_missing
 @staff_required
 def review(request: HttpRequest, org: str, year: int) -> HttpResponse:
     """What a careful reviewer checks: rates side by side, shortfalls and their reviews, targets
@@ -456,6 +482,7 @@ def review(request: HttpRequest, org: str, year: int) -> HttpResponse:
     return render(request, "performance/review.html", _review_context(department, year, report))
 
 
+@explains_missing
 @staff_required
 @require_POST
 def shortfall_review(request: HttpRequest, org: str, year: int, pk: int) -> HttpResponse:
@@ -495,7 +522,7 @@ def _report_or_404(
             department=department, roc_year=year, published_only=published_only
         )
     except NotFound as error:
-        raise Http404(str(error)) from None
+        raise Missing(str(error)) from None
     report.department = department
     return report
 
@@ -514,6 +541,7 @@ def _readable_report(request: HttpRequest, org: str, year: int) -> PerformanceRe
         raise
 
 
+@explains_missing
 def report_page(request: HttpRequest, org: str, year: int) -> HttpResponse:
     """The report in the official layout with its downloads; staff also see status and actions."""
     report = _readable_report(request, org, year)
@@ -540,10 +568,11 @@ def report_page(request: HttpRequest, org: str, year: int) -> HttpResponse:
     return render(request, "performance/report.html", context)
 
 
+@explains_missing
 def download(request: HttpRequest, org: str, year: int, fmt: str) -> HttpResponse:
     """The report as a file in one of its formats (same access as the report page)."""
     if fmt not in performance_document.FORMATS:
-        raise Http404(_("不支援的格式：%(format)s") % {"format": fmt})
+        raise Missing(_("不支援的格式：%(format)s") % {"format": fmt})
     report = _readable_report(request, org, year)
     if isinstance(report, HttpResponse):
         return report
@@ -570,6 +599,7 @@ def _rendered(data: ReportData, fmt: str) -> bytes:
     return content
 
 
+@explains_missing
 @staff_required
 @require_POST
 def transition(request: HttpRequest, org: str, year: int) -> HttpResponse:
@@ -599,6 +629,7 @@ def transition(request: HttpRequest, org: str, year: int) -> HttpResponse:
     return redirect(reverse("performance:report", args=[org, year]))
 
 
+@explains_missing
 @staff_required
 @require_POST
 def report_start(request: HttpRequest, org: str, year: int) -> HttpResponse:
@@ -611,6 +642,7 @@ def report_start(request: HttpRequest, org: str, year: int) -> HttpResponse:
     return redirect(reverse("performance:report", args=[org, year]))
 
 
+@explains_missing
 @staff_required
 @require_http_methods(["GET", "POST"])
 def report_edit(request: HttpRequest, org: str, year: int) -> HttpResponse:
