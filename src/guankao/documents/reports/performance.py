@@ -199,7 +199,12 @@ def document(report: ReportData) -> Document:
         *achievement_blocks(report),
     ]
     subtitle = (_("（草稿）"),) if report.status == "draft" else ()
-    return Document(title=report.title, subtitle_lines=subtitle, blocks=tuple(blocks))
+    return Document(
+        title=report.title,
+        subtitle_lines=subtitle,
+        blocks=tuple(blocks),
+        page_label=_("第 {page} 頁，共 {pages} 頁"),
+    )
 
 
 # --- the workbook ------------------------------------------------------------------------
