@@ -157,3 +157,15 @@ LOGGING = {
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
+
+# Public address of this installation, used in links inside reminder e-mails.
+GUANKAO_BASE_URL = os.environ.get("GUANKAO_BASE_URL", "http://127.0.0.1:8000")
+CYCLES_MAX_ATTACHMENT_MB = int(os.environ.get("CYCLES_MAX_ATTACHMENT_MB", "10"))
+# Sign-in lockout (core/throttle.py): failures allowed per account and per address in the window.
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
+LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+# Behind a reverse proxy, the request header that carries the client's address (the proxy must
+# set it and strip it from clients), e.g. HTTP_X_REAL_IP; empty means REMOTE_ADDR.
+LOGIN_CLIENT_ADDRESS_HEADER = os.environ.get("LOGIN_CLIENT_ADDRESS_HEADER", "")

@@ -16,7 +16,7 @@ def row_counts() -> dict[str, int]:
     return {
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"core", "divisions", "performance"}
+        if model._meta.app_label in {"core", "divisions", "performance", "directory", "cycles"}
     }
 
 

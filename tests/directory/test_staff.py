@@ -1,4 +1,4 @@
-"""Staff pages: versions (copy, diff) and translation review; login and staff status required."""
+"""Staff pages: versions (copy, diff) and translation review; sign-in and a role required."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from lxml import html  # type: ignore[import-untyped]
 
+from guankao.core.accounts import membership_grant
+from guankao.core.models import Jurisdiction, Role
 from guankao.directory.models import ContentTranslation
 from guankao.directory.table_diff import diff_tables
 from guankao.divisions.models import DivisionTable, Task
@@ -16,10 +18,17 @@ from guankao.divisions.services import VersionExistsError, division_table_copy, 
 from guankao.tw import YearMonth
 
 
+def keelung_user(username: str, role: Role) -> User:
+    user = User.objects.create_user(username, password="x" * 12)
+    membership_grant(
+        user=user, role=role, jurisdiction=Jurisdiction.objects.get(slug="keelung"), actor=None
+    )
+    return user
+
+
 @pytest.fixture
 def staff(client: Client, db: None) -> Client:
-    user = User.objects.create_user("coordinator", password="x" * 12, is_staff=True)
-    client.force_login(user)
+    client.force_login(keelung_user("coordinator", Role.COORDINATOR))
     return client
 
 
@@ -29,9 +38,38 @@ def test_login_is_required(client: Client, db: None) -> None:
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_staff_status_is_required(client: Client, db: None) -> None:
-    client.force_login(User.objects.create_user("reporter"))
+def test_a_user_without_a_role_is_refused(client: Client, db: None) -> None:
+    client.force_login(User.objects.create_user("nobody"))
     assert client.get("/directory/staff/").status_code == 403
+
+
+def test_a_reviewer_may_look_but_not_copy_a_version(client: Client, db: None) -> None:
+    client.force_login(keelung_user("reviewer", Role.REVIEWER))
+    assert client.get("/directory/staff/").status_code == 200
+    table = DivisionTable.objects.for_jurisdiction("keelung").get()
+    response = client.post(f"/directory/staff/tables/{table.pk}/copy/", {"version": "113.1"})
+    assert response.status_code == 403
+    assert (
+        not DivisionTable.objects.for_jurisdiction("keelung")
+        .filter(effective_month="2024-01-01")
+        .exists()
+    )
+
+
+def test_a_coordinator_of_another_city_may_not_copy_keelungs_table(
+    client: Client, db: None
+) -> None:
+    user = User.objects.create_user("hsinchu-coordinator", password="x" * 12)
+    membership_grant(
+        user=user,
+        role=Role.COORDINATOR,
+        jurisdiction=Jurisdiction.objects.get(slug="hsinchu"),
+        actor=None,
+    )
+    client.force_login(user)
+    table = DivisionTable.objects.for_jurisdiction("keelung").get()
+    response = client.post(f"/directory/staff/tables/{table.pk}/copy/", {"version": "113.1"})
+    assert response.status_code == 403
 
 
 def test_copy_a_version_then_see_what_changed(staff: Client) -> None:

@@ -5,13 +5,7 @@ Login required, and staff status; writes go through the services. Basic HTML for
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from guankao.core.exceptions import GuankaoError
 from guankao.core.models import Jurisdiction
+from guankao.core.permissions import Action, role_required
 from guankao.directory.forms import NewVersionForm, TranslationForm
 from guankao.directory.languages import BY_CODE, TARGET_CODES
 from guankao.directory.models import ContentKind, ContentTranslation, TranslationStatus
@@ -30,24 +25,16 @@ from guankao.divisions.models import DivisionTable
 from guankao.divisions.services import division_table_copy
 from guankao.tw import YearMonth
 
-View = Callable[..., HttpResponse]
 
-
-def staff_required(view: View) -> View:
-    """Signed in (else to the login page) and staff (else 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+def table_jurisdiction(request: HttpRequest, pk: int) -> Jurisdiction:
+    """The jurisdiction whose table a staff page acts on (the role's scope)."""
+    return get_object_or_404(
+        DivisionTable.objects.select_related("jurisdiction"), pk=pk
+    ).jurisdiction
 
 
 @require_safe
-@staff_required
+@role_required(Action.DATA_VIEW)
 def tables(request: HttpRequest) -> HttpResponse:
     """Every jurisdiction's table versions, newest first, with copy and diff links."""
     jurisdictions = Jurisdiction.objects.filter(division_tables__isnull=False).distinct()
@@ -60,7 +47,7 @@ def tables(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["POST"])
-@staff_required
+@role_required(Action.DATA_EDIT, scope=table_jurisdiction)
 def copy_table(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a new version as a copy of table ``pk``."""
     source = get_object_or_404(DivisionTable, pk=pk)
@@ -90,7 +77,7 @@ def _url_diff(table: DivisionTable) -> str:
 
 
 @require_safe
-@staff_required
+@role_required(Action.DATA_VIEW, scope=table_jurisdiction)
 def diff_tables_view(request: HttpRequest, pk: int) -> HttpResponse:
     """What changed from version ``?other=`` to version ``pk``."""
     new = get_object_or_404(DivisionTable.objects.select_related("jurisdiction"), pk=pk)
@@ -108,7 +95,7 @@ def diff_tables_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@staff_required
+@role_required(Action.DATA_VIEW)
 def translations(request: HttpRequest) -> HttpResponse:
     """Content translations of one language, drafts first, filterable by kind and status."""
     language = request.GET.get("language", "vi")
@@ -137,7 +124,7 @@ def translations(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@role_required(Action.DATA_EDIT)
 def edit_translation(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit one translation's text and status; "reviewed" records who and when."""
     translation = get_object_or_404(ContentTranslation, pk=pk)

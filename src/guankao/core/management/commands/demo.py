@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from guankao.core.exceptions import GuankaoError
+from guankao.cycles.demo import load_cycles_demo
 from guankao.directory.datafile import load_directory_translations
 from guankao.divisions.datafile import load_division_file, load_service_areas
 from guankao.performance.datafile import load_performance_file
@@ -44,8 +45,12 @@ class Command(BaseCommand):
                 report = load_performance_file(
                     path=seeds / "hsinchu-social-performance-108.yaml", actor=None
                 )
+                credentials = load_cycles_demo(actor=None)
         except GuankaoError as error:
             raise CommandError(str(error), returncode=2) from None
         plan_count = report.department.plans.filter(year=report.year).count()
         self.stdout.write(f"已載入：{table}，{table.tasks.count()} 項業務")
         self.stdout.write(f"已載入：{report}，{plan_count} 項計畫")
+        self.stdout.write("示範帳號（角色：帳號 / 密碼）：")
+        for role, username, password in credentials:
+            self.stdout.write(f"  {role}：{username} / {password}")
