@@ -46,6 +46,9 @@ def test_home_page_lists_what_is_loaded(client: Client) -> None:
     assert "基隆市新住民照顧服務業務分工一覽表（112.7 更新）：53 項業務" in page
     assert "新竹市政府社會處108年度施政績效報告" in page
     assert 'lang="zh-hant"' in page
+    assert 'href="/directory/keelung/"' in page
+    assert 'href="/performance/hsinchu-social/108/"' in page
+    assert 'href="/accounts/login/"' in page
 
 
 def test_home_page_query_count_does_not_grow_with_data(
