@@ -35,7 +35,7 @@ def page_language(request: HttpRequest) -> str:
     """``?lang=`` when valid, else the language the browser negotiated, else zh-Hant."""
     return (
         normalise_language(request.GET.get("lang"))
-        or normalise_language(getattr(request, "LANGUAGE_CODE", None))
+        or normalise_language(translation.get_language_from_request(request))
         or SOURCE
     )
 
