@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
+from guankao.core.accounts import membership_grant
+from guankao.core.models import Jurisdiction, Role
 from guankao.performance.models import Measure
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -17,7 +19,14 @@ PASSWORD = "correct horse battery staple"
 
 
 def sign_in(page: Any, base: str, next_path: str) -> None:
-    User.objects.create_user(username="yanko", password=PASSWORD, is_staff=True)
+    user = User.objects.create_user(username="yanko", password=PASSWORD)
+    # A coordinator of 新竹市 may edit 社會處's plans (docs/roles.md).
+    membership_grant(
+        user=user,
+        role=Role.COORDINATOR,
+        jurisdiction=Jurisdiction.objects.get(slug="hsinchu"),
+        actor=None,
+    )
     page.goto(f"{base}/accounts/login/?next={next_path}")
     page.fill("#id_username", "yanko")
     page.fill("#id_password", PASSWORD)

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from guankao.core.models import Agency, AgencyKind
+from guankao.core.accounts import membership_grant
+from guankao.core.models import Agency, AgencyKind, Role
 from guankao.core.services import agency_upsert, jurisdiction_upsert
 from guankao.performance.models import (
     Indicator,
@@ -132,6 +133,7 @@ def small_report(*, status: str = ReportStatus.DRAFT) -> PerformanceReport:
 
 
 def staff_user(username: str = "staff") -> User:
-    return User.objects.create_user(
-        username=username, password="correct horse battery", is_staff=True
-    )
+    """A user who may edit every department's plans (an administrator in the role matrix)."""
+    user = User.objects.create_user(username=username, password="correct horse battery")
+    membership_grant(user=user, role=Role.ADMIN, actor=None)
+    return user

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from guankao.core.models import AuditEntry
+from guankao.core.permissions import Action, denied_message
 from guankao.performance.models import Measure
 from tests.performance import factories
 
@@ -124,7 +125,7 @@ def test_editing_needs_a_signed_in_staff_member(client: Client) -> None:
     )
     response = patch(client, measure, {"actual": 1})
     assert response.status_code == 403
-    assert response.json() == {"detail": "只有管考人員可以修改衡量標準。"}
+    assert response.json() == {"detail": denied_message(Action.DATA_EDIT)}
     assert Measure.objects.get(pk=measure.pk).actual == Decimal(7048)
 
 

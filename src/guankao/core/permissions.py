@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import update_wrapper
-from typing import Any, Concatenate, Final, ParamSpec, Protocol, runtime_checkable
+from typing import Any, Concatenate, Final, ParamSpec, Protocol, overload, runtime_checkable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.views import redirect_to_login
@@ -199,9 +199,25 @@ P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponse]
 
 
+class _AnyView(Protocol):
+    """What ``role_required(action)`` without a scope returns: it keeps the view's own type."""
+
+    def __call__(self, view: View[P], /) -> View[P]: ...
+
+
+@overload
+def role_required(action: Action) -> _AnyView: ...
+
+
+@overload
+def role_required(
+    action: Action, *, scope: Callable[Concatenate[HttpRequest, P], object]
+) -> Callable[[View[P]], View[P]]: ...
+
+
 def role_required(
     action: Action, *, scope: Callable[Concatenate[HttpRequest, P], object] | None = None
-) -> Callable[[View[P]], View[P]]:
+) -> Callable[[View[P]], View[P]] | _AnyView:
     """Protect a view: sign-in first, then the role matrix over the object ``scope`` returns.
 
     ``scope(request, *args, **kwargs)`` gets the view's own arguments and returns what the

@@ -35,7 +35,7 @@ def table_jurisdiction(request: HttpRequest, pk: int) -> Jurisdiction:
 
 @require_safe
 @role_required(Action.DATA_VIEW)
-def tables(request: HttpRequest) -> HttpResponse:
+def tables(request: HttpRequest, /) -> HttpResponse:
     """Every jurisdiction's table versions, newest first, with copy and diff links."""
     jurisdictions = Jurisdiction.objects.filter(division_tables__isnull=False).distinct()
     rows = []
@@ -48,7 +48,7 @@ def tables(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["POST"])
 @role_required(Action.DATA_EDIT, scope=table_jurisdiction)
-def copy_table(request: HttpRequest, pk: int) -> HttpResponse:
+def copy_table(request: HttpRequest, /, pk: int) -> HttpResponse:
     """Start a new version as a copy of table ``pk``."""
     source = get_object_or_404(DivisionTable, pk=pk)
     form = NewVersionForm(request.POST)
@@ -78,7 +78,7 @@ def _url_diff(table: DivisionTable) -> str:
 
 @require_safe
 @role_required(Action.DATA_VIEW, scope=table_jurisdiction)
-def diff_tables_view(request: HttpRequest, pk: int) -> HttpResponse:
+def diff_tables_view(request: HttpRequest, /, pk: int) -> HttpResponse:
     """What changed from version ``?other=`` to version ``pk``."""
     new = get_object_or_404(DivisionTable.objects.select_related("jurisdiction"), pk=pk)
     other_id = request.GET.get("other", "")
@@ -96,7 +96,7 @@ def diff_tables_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @role_required(Action.DATA_VIEW)
-def translations(request: HttpRequest) -> HttpResponse:
+def translations(request: HttpRequest, /) -> HttpResponse:
     """Content translations of one language, drafts first, filterable by kind and status."""
     language = request.GET.get("language", "vi")
     language = language if language in TARGET_CODES else "vi"
@@ -125,7 +125,7 @@ def translations(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Action.DATA_EDIT)
-def edit_translation(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_translation(request: HttpRequest, /, pk: int) -> HttpResponse:
     """Edit one translation's text and status; "reviewed" records who and when."""
     translation = get_object_or_404(ContentTranslation, pk=pk)
     if request.method == "POST":

@@ -14,12 +14,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 from pydantic import ConfigDict
 
+from guankao.core.permissions import Action, api_require, can
 from guankao.documents.reports import performance as performance_document
 from guankao.performance import rules, selectors, services
 from guankao.performance.exceptions import NotFound
@@ -146,7 +146,7 @@ class Error(Schema):
     "published; staff see drafts. Field by field: docs/performance.md.",
 )
 def report_json(request: HttpRequest, org: str, year: int) -> dict[str, Any]:
-    staff = bool(request.user.is_authenticated and request.user.is_staff)
+    staff = bool(request.user.is_authenticated and can(request.user, Action.DATA_VIEW))
     try:
         report = selectors.performance_report(
             department_slug=org, roc_year=year, published_only=not staff
@@ -183,11 +183,10 @@ class MeasureSaved(MeasureOut):
     "422. Nothing is saved on an error.",
 )
 def measure_patch(request: HttpRequest, measure_id: int, payload: MeasurePatch) -> dict[str, Any]:
-    if not request.user.is_staff:
-        raise HttpError(403, _("只有管考人員可以修改衡量標準。"))
     measure = get_object_or_404(
         Measure.objects.select_related("indicator__plan__department"), pk=measure_id
     )
+    api_require(request, Action.DATA_EDIT, measure.indicator.plan.department)
     services.measure_update(
         measure=measure, data=payload.dict(exclude_unset=True), actor=request.user
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guankao.core.models import Agency
+from guankao.core.permissions import Action, can, denied_message
 from guankao.documents.formats import FORMATS
 from guankao.documents.render import html as html_renderer
 from guankao.documents.reports import performance as performance_document
@@ -78,21 +79,30 @@ def explains_missing(view: View[P]) -> View[P]:
 
 
 def staff_required(view: View[P]) -> View[P]:
-    """Staff pages: sign in first; signed-in users who are not staff get 403."""
+    """Staff pages: sign in first, then the role matrix over the page's department.
+
+    Reading (GET, HEAD) needs ``data.view``, changing anything ``data.edit``; both scoped to the
+    department named by the URL's ``org`` (without one, holding the role anywhere is enough).
+    """
 
     @wraps(view)
     def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not request.user.is_staff:
-            raise PermissionDenied
+        action = Action.DATA_VIEW if request.method in {"GET", "HEAD"} else Action.DATA_EDIT
+        org = kwargs.get("org")
+        # An unknown department is left to the view, which answers 404 with its own message.
+        department = Agency.objects.filter(slug=org).first() if isinstance(org, str) else None
+        if not can(request.user, action, department):
+            raise PermissionDenied(denied_message(action))
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
 def _is_staff(request: HttpRequest) -> bool:
-    return bool(request.user.is_authenticated and request.user.is_staff)
+    """Whether the reader may see drafts: signed in and holding a role that reads staff pages."""
+    return bool(request.user.is_authenticated and can(request.user, Action.DATA_VIEW))
 
 
 def _department(org: str) -> Agency:
