@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from guankao.core.demo import load_seed_documents
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the live
 # server fixtures are still synchronous and safe there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
@@ -32,9 +34,11 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """Load the demo data once; each test then runs inside a transaction that is rolled back."""
+    """Load the seed documents once; each test then runs inside a transaction that is rolled
+    back. The sample reporting period of ``guankao demo`` is left out: the cycles tests load it
+    through their own fixture when they need it."""
     with django_db_blocker.unblock():
-        call_command("demo", verbosity=0)
+        load_seed_documents()
     yield
 
 

@@ -21,18 +21,22 @@ def row_counts() -> dict[str, int]:
 
 
 def test_demo_twice_leaves_the_same_rows() -> None:
+    call_command("demo", stdout=StringIO())
     before = row_counts()
     out = StringIO()
     call_command("demo", stdout=out)
     assert row_counts() == before
+    assert before["cycles.ReportingPeriod"] == 1
     assert before["divisions.Task"] == 53
     assert before["performance.Plan"] == 14
     assert "基隆市新住民照顧服務業務分工一覽表（112.7）" in out.getvalue()
+    assert "demo-coordinator / " in out.getvalue()
 
 
 def test_demo_second_run_writes_no_audit_entries() -> None:
     from guankao.core.models import AuditEntry
 
+    call_command("demo", stdout=StringIO())
     before = AuditEntry.objects.count()
     call_command("demo", stdout=StringIO())
     assert AuditEntry.objects.count() == before

@@ -100,7 +100,23 @@ class Agency(models.Model):
         return Phone(as_written=self.phone, e164=self.phone_e164, extension=self.phone_extension)
 
 
-class AuditEntry(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row written once and never changed or deleted through the application (records of
+    what happened: the audit log, kept versions)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError(f"{type(self).__name__} rows are append-only.")
+
+
+class AuditEntry(AppendOnlyModel):
     """One write made through a service: who, when, what, before → after. Never changed."""
 
     created_at = models.DateTimeField(_("時間"), auto_now_add=True, db_index=True)
@@ -128,15 +144,6 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # Append-only: an existing entry is never rewritten through the application.
-        if self.pk is not None:
-            raise PermissionError("Audit entries are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Audit entries are append-only.")
 
 
 class Role(models.TextChoices):

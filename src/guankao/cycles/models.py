@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guankao.core.models import Agency, Jurisdiction
+from guankao.core.models import Agency, AppendOnlyModel, Jurisdiction
 from guankao.core.permissions import Scope
 from guankao.divisions.models import DivisionTable, Task
 from guankao.performance.models import Measure, MeasureKind
@@ -465,7 +465,7 @@ class ReviewComment(models.Model):
         return self.body[:40]
 
 
-class SubmissionRevision(models.Model):
+class SubmissionRevision(AppendOnlyModel):
     """Every saved state of a submission, numbered like ``Submission.version``. Never changed."""
 
     submission = models.ForeignKey(
@@ -494,15 +494,6 @@ class SubmissionRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} v{self.number}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # Append-only, like the audit log: a version once kept is never rewritten.
-        if self.pk is not None:
-            raise PermissionError("Submission revisions are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Submission revisions are append-only.")
 
 
 class ReminderKind(models.TextChoices):

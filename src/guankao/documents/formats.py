@@ -6,14 +6,15 @@ a :class:`Workbook` of rows, and plain data for JSON — and lists the formats i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Any, Literal, Protocol
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from guankao.documents.model import Document, Workbook
 
 Source = Literal["document", "workbook", "data"]
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,25 @@ class ReportViews(Protocol):
     def workbook(self) -> Workbook: ...
 
     def data(self) -> Mapping[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class ReportFunctions(Generic[R]):
+    """The :class:`ReportViews` of one report, from its module's three builder functions."""
+
+    report: R
+    build_document: Callable[[R], Document]
+    build_workbook: Callable[[R], Workbook]
+    build_data: Callable[[R], Mapping[str, Any]]
+
+    def document(self) -> Document:
+        return self.build_document(self.report)
+
+    def workbook(self) -> Workbook:
+        return self.build_workbook(self.report)
+
+    def data(self) -> Mapping[str, Any]:
+        return self.build_data(self.report)
 
 
 def render(format_name: str, views: ReportViews) -> bytes:

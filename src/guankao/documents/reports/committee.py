@@ -5,7 +5,6 @@ for a department's period, its measures. No database: the model is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -190,26 +189,12 @@ def data(report: CommitteeReport) -> dict[str, Any]:
     return {"schema": SCHEMA, **report.as_json()}
 
 
-class CommitteeReportViews:
-    """The three views of one committee report that the renderers read."""
-
-    def __init__(self, report: CommitteeReport) -> None:
-        self.report = report
-
-    def document(self) -> Document:
-        return document(self.report)
-
-    def workbook(self) -> Workbook:
-        return workbook(self.report)
-
-    def data(self) -> Mapping[str, Any]:
-        return data(self.report)
-
-
 def render(report: CommitteeReport, format_name: str) -> bytes:
     """The committee report in one of :data:`FORMATS`."""
+    from guankao.documents.formats import ReportFunctions
     from guankao.documents.formats import render as render_format
 
     if format_name not in FORMATS:
         raise ValueError(f"unknown format {format_name!r}")
-    return render_format(format_name, CommitteeReportViews(report))
+    views = ReportFunctions(report, document, workbook, data)
+    return render_format(format_name, views)

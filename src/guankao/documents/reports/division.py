@@ -5,7 +5,6 @@ comes from ``guankao.directory.division_report``."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -120,26 +119,12 @@ def data(report: DivisionReport) -> dict[str, Any]:
     }
 
 
-class DivisionReportViews:
-    """The three views of one division table that the renderers read."""
-
-    def __init__(self, report: DivisionReport) -> None:
-        self.report = report
-
-    def document(self) -> Document:
-        return document(self.report)
-
-    def workbook(self) -> Workbook:
-        return workbook(self.report)
-
-    def data(self) -> Mapping[str, Any]:
-        return data(self.report)
-
-
 def render(report: DivisionReport, format_name: str) -> bytes:
     """The division table in one of :data:`FORMATS`."""
+    from guankao.documents.formats import ReportFunctions
     from guankao.documents.formats import render as render_format
 
     if format_name not in FORMATS:
         raise ValueError(f"unknown format {format_name!r}")
-    return render_format(format_name, DivisionReportViews(report))
+    views = ReportFunctions(report, document, workbook, data)
+    return render_format(format_name, views)

@@ -4,7 +4,6 @@ a Workbook (one row per measure) and JSON data. No database: the model comes fro
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -423,26 +422,12 @@ def data(report: ReportData) -> dict[str, Any]:
     }
 
 
-class PerformanceReportViews:
-    """The three views of one performance report that ``documents.formats.render`` needs."""
-
-    def __init__(self, report: ReportData) -> None:
-        self.report = report
-
-    def document(self) -> Document:
-        return document(self.report)
-
-    def workbook(self) -> Workbook:
-        return workbook(self.report)
-
-    def data(self) -> Mapping[str, Any]:
-        return data(self.report)
-
-
 def render(report: ReportData, format_name: str) -> bytes:
     """The performance report in one of :data:`FORMATS`."""
+    from guankao.documents.formats import ReportFunctions
     from guankao.documents.formats import render as render_format
 
     if format_name not in FORMATS:
         raise ValueError(f"unknown format {format_name!r}")
-    return render_format(format_name, PerformanceReportViews(report))
+    views = ReportFunctions(report, document, workbook, data)
+    return render_format(format_name, views)

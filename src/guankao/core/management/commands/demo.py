@@ -9,13 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from guankao.core.demo import SEEDS, load_seed_documents
 from guankao.core.exceptions import GuankaoError
 from guankao.cycles.demo import load_cycles_demo
-from guankao.directory.datafile import load_directory_translations
-from guankao.divisions.datafile import load_division_file, load_service_areas
-from guankao.performance.datafile import load_performance_file
-
-SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 
 
 class Command(BaseCommand):
@@ -39,12 +35,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         try:
             with transaction.atomic():
-                load_service_areas(path=seeds / "service-areas.yaml", actor=None)
-                table = load_division_file(path=seeds / "keelung-division-112.7.yaml", actor=None)
-                load_directory_translations(actor=None)
-                report = load_performance_file(
-                    path=seeds / "hsinchu-social-performance-108.yaml", actor=None
-                )
+                table, report = load_seed_documents(seeds=seeds, actor=None)
                 credentials = load_cycles_demo(actor=None)
         except GuankaoError as error:
             raise CommandError(str(error), returncode=2) from None
