@@ -59,19 +59,19 @@ def test_limit_and_plain_output() -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "args",
+    ("args", "message"),
     [
-        ["", "--jurisdiction", "keelung"],
-        ["x", "--jurisdiction", "nowhere"],
-        ["x", "--jurisdiction", "keelung", "--lang", "xx"],
-        ["x", "--jurisdiction", "keelung", "--limit", "0"],
+        (["", "--jurisdiction", "keelung"], "請輸入要查詢的問題。"),
+        (["x", "--jurisdiction", "nowhere"], "找不到縣市「nowhere」的服務導覽。"),
+        (["x", "--jurisdiction", "keelung", "--lang", "xx"], "不支援的語言「xx」。"),
+        (["x", "--jurisdiction", "keelung", "--limit", "0"], "--limit 須介於 1 到 100 之間。"),
     ],
 )
-def test_bad_input_is_exit_status_2(args: list[str]) -> None:
+def test_bad_input_is_exit_status_2(args: list[str], message: str) -> None:
     with pytest.raises(CommandError) as raised:
         search(*args)
     assert raised.value.returncode == 2
-    assert "\n" not in str(raised.value)
+    assert str(raised.value) == message
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from guankao.directory.languages import SOURCE, normalise_language
 from guankao.directory.presenters import present_search
@@ -35,16 +36,21 @@ class Command(BaseCommand):
         query: str = options["query"]
         code = normalise_language(options["lang"])
         if code is None:
-            raise CommandError(f"unknown language {options['lang']!r}", returncode=2)
+            raise CommandError(
+                _("不支援的語言「%(lang)s」。") % {"lang": options["lang"]}, returncode=2
+            )
         limit: int = options["limit"]
         if not 1 <= limit <= MAX_LIMIT:
-            raise CommandError(f"--limit must be between 1 and {MAX_LIMIT}", returncode=2)
+            raise CommandError(
+                _("--limit 須介於 1 到 %(max)d 之間。") % {"max": MAX_LIMIT}, returncode=2
+            )
         if not query.strip():
-            raise CommandError("the question is empty", returncode=2)
+            raise CommandError(_("請輸入要查詢的問題。"), returncode=2)
         directory = get_directory(options["jurisdiction"])
         if directory is None:
             raise CommandError(
-                f"no directory for jurisdiction {options['jurisdiction']!r}", returncode=2
+                _("找不到縣市「%(slug)s」的服務導覽。") % {"slug": options["jurisdiction"]},
+                returncode=2,
             )
         view = present_search(directory, directory.search(query, limit=limit), code)
         if options["json"]:
