@@ -11,7 +11,8 @@ fi
 if [ ! -d /etc/postgresql/15/main ]; then
     "${sudo_cmd[@]}" pg_createcluster 15 main >&2
 fi
-"${sudo_cmd[@]}" pg_ctlcluster 15 main start 2>/dev/null || true
+# Prints "Cluster is already running." on stdout when it is; only the URL may go to stdout.
+"${sudo_cmd[@]}" pg_ctlcluster 15 main start >&2 2>/dev/null || true
 for _ in $(seq 1 30); do
     "${sudo_cmd[@]}" su postgres -c "pg_isready -q -h 127.0.0.1 -p 5432" && break
     sleep 1
