@@ -112,6 +112,16 @@ def _department(org: str) -> Agency:
         raise Missing(str(error)) from None
 
 
+def _indicator(department: Agency, year: int, pk: int) -> Indicator:
+    """The indicator ``pk`` of ``department``'s plans of ROC ``year``, or 404."""
+    return get_object_or_404(
+        Indicator.objects.select_related("plan__department"),
+        pk=pk,
+        plan__department=department,
+        plan__year=from_roc_year(year),
+    )
+
+
 def _known_year(department: Agency, year: int) -> None:
     """404 for a year with neither plans nor a report: a typo, not an empty year."""
     gregorian = from_roc_year(year) if year >= 1 else 0
@@ -293,12 +303,7 @@ def plan_update(request: HttpRequest, org: str, year: int, pk: int) -> HttpRespo
 @require_POST
 def indicator_update(request: HttpRequest, org: str, year: int, pk: int) -> HttpResponse:
     department = _department(org)
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("plan__department"),
-        pk=pk,
-        plan__department=department,
-        plan__year=from_roc_year(year),
-    )
+    indicator = _indicator(department, year, pk)
     form = IndicatorForm(request.POST, html_id=f"i{pk}")
     if not form.is_valid():
         return _invalid(request, department, year, f"i{pk}", form)
@@ -401,12 +406,7 @@ def indicator_create(request: HttpRequest, org: str, year: int, pk: int) -> Http
 @require_POST
 def measure_create(request: HttpRequest, org: str, year: int, pk: int) -> HttpResponse:
     department = _department(org)
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("plan__department"),
-        pk=pk,
-        plan__department=department,
-        plan__year=from_roc_year(year),
-    )
+    indicator = _indicator(department, year, pk)
     form = NewMeasureForm(request.POST, prefix=f"nm{pk}")
     if not form.is_valid():
         return _invalid(request, department, year, f"nm{pk}", form)
