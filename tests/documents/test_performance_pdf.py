@@ -54,7 +54,9 @@ def test_a_traditional_chinese_font_is_embedded(pdf: Path) -> None:
     lines = run("pdffonts", str(pdf)).splitlines()[2:]
     fonts = [line.split() for line in lines]
     names = [f[0] for f in fonts]
-    assert any(re.fullmatch(r"[A-Z]{6}\+Noto-Sans-CJK-TC", name) for name in names), names
+    assert any(
+        re.fullmatch(r"[A-Z]{6}\+NotoSansCJKtc-Regular-Identity-H", name) for name in names
+    ), names
     # Every font is embedded (emb column), subset, with a ToUnicode map (selectable text).
     assert all(f[-5:-2] == ["yes", "yes", "yes"] for f in fonts), lines
 

@@ -88,7 +88,7 @@ def test_staff_edits_a_measure_sees_flags_and_downloads_the_pdf(
     assert download.value.suggested_filename == "新竹市政府社會處108年度施政績效報告.pdf"
     assert path.read_bytes().startswith(b"%PDF-")
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
-    assert "Noto-Sans-CJK-TC" in fonts.stdout
+    assert "NotoSansCJKtc-Regular" in fonts.stdout
     text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout  # fmt: skip
     assert "440人次" in text.replace("\n", "")  # the edit is in the published table

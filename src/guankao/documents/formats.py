@@ -86,7 +86,7 @@ class ReportFunctions(Generic[R]):
 
 def render(format_name: str, views: ReportViews) -> bytes:
     """Render ``views`` in the named format. Renderers are imported on first use, so a CSV
-    export does not load WeasyPrint."""
+    export does not load Typst."""
     fmt = FORMATS[format_name]
     module = import_module(f"guankao.documents.render.{fmt.name}")
     if fmt.source == "document":
