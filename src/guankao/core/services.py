@@ -14,6 +14,29 @@ from guankao.tw import parse_phone
 Actor = AbstractBaseUser | AnonymousUser | None
 
 
+def audit_entry(
+    *,
+    actor: Actor,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    actor_label: str = "",
+) -> AuditEntry:
+    """An audit entry for a write to ``obj``, not saved yet: bulk writes save many at once."""
+    user = actor if isinstance(actor, User) else None
+    return AuditEntry(
+        actor=user,
+        actor_label=actor_label or (str(user) if user else "system"),
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk or ""),
+        object_repr=str(obj)[:200],
+        before=before,
+        after=after,
+    )
+
+
 def audit_record(
     *,
     actor: Actor,
@@ -24,17 +47,11 @@ def audit_record(
     actor_label: str = "",
 ) -> AuditEntry:
     """Append one entry to the audit log for a write to ``obj``."""
-    user = actor if isinstance(actor, User) else None
-    return AuditEntry.objects.create(
-        actor=user,
-        actor_label=actor_label or (str(user) if user else "system"),
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk or ""),
-        object_repr=str(obj)[:200],
-        before=before,
-        after=after,
+    entry = audit_entry(
+        actor=actor, action=action, obj=obj, before=before, after=after, actor_label=actor_label
     )
+    entry.save()
+    return entry
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:

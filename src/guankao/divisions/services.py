@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from guankao.core.exceptions import GuankaoError
-from guankao.core.models import Agency, Jurisdiction
-from guankao.core.services import Actor, audit_record, upsert
+from guankao.core.models import Agency, AuditEntry, Jurisdiction
+from guankao.core.services import Actor, audit_entry, audit_record, upsert
 from guankao.divisions.models import DivisionTable, ServiceArea, Task
 from guankao.tw import YearMonth, format_roc_date
 
@@ -68,6 +72,77 @@ def task_upsert(
     return task
 
 
+@dataclass(frozen=True)
+class NewTask:
+    """A task for :func:`tasks_create`: what ``task_upsert`` takes, without the table."""
+
+    agency: Agency
+    number: int
+    numbered: bool
+    area: ServiceArea
+    text: str
+    position: int
+    co_leads: tuple[Agency, ...] = ()
+
+
+@transaction.atomic
+def tasks_create(*, table: DivisionTable, tasks: Sequence[NewTask], actor: Actor) -> list[Task]:
+    """Add ``tasks`` to ``table`` in a handful of queries, audited as ``task_upsert`` audits a
+    new task (``create``, then ``set_co_leads`` when it has co-lead agencies).
+
+    For imports and version copies: a query per row made a 5,000-row table take over half a
+    minute. Raises ``ValidationError`` when a task is invalid or its number is taken.
+    """
+    taken = set(Task.objects.filter(table=table).values_list("agency_id", "number"))
+    created: list[Task] = []
+    for new in tasks:
+        if (new.agency.pk, new.number) in taken or new.number < 1:
+            # What the unique and check constraints say, checked here without a query per row.
+            raise ValidationError(
+                _("%(agency)s 的業務編號 %(number)d 重複或無效。")
+                % {"agency": new.agency.label, "number": new.number}
+            )
+        taken.add((new.agency.pk, new.number))
+        task = Task(
+            table=table,
+            agency=new.agency,
+            number=new.number,
+            numbered=new.numbered,
+            area=new.area,
+            text=new.text,
+            position=new.position,
+        )
+        # The related rows are instances read from the database: no query each to check them.
+        task.full_clean(
+            exclude=["table", "agency", "area"], validate_unique=False, validate_constraints=False
+        )
+        created.append(task)
+    Task.objects.bulk_create(created, batch_size=500)
+    through = Task.co_leads.through
+    through.objects.bulk_create(
+        [
+            through(task_id=task.pk, agency_id=agency.pk)
+            for task, new in zip(created, tasks, strict=True)
+            for agency in new.co_leads
+        ],
+        batch_size=500,
+    )
+    entries = [audit_entry(actor=actor, action="create", obj=task) for task in created]
+    entries += [
+        audit_entry(
+            actor=actor,
+            action="set_co_leads",
+            obj=task,
+            before={"co_leads": []},
+            after={"co_leads": sorted(a.pk for a in new.co_leads)},
+        )
+        for task, new in zip(created, tasks, strict=True)
+        if new.co_leads
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    return created
+
+
 class VersionExistsError(GuankaoError):
     """The jurisdiction already has a table of that version."""
 
@@ -101,16 +176,20 @@ def division_table_copy(
         before={"copied_from": source.pk, "version": source.version},
         after={"version": table.version},
     )
-    for task in source.tasks.with_related().in_table_order():
-        task_upsert(
-            table=table,
-            agency=task.agency,
-            number=task.number,
-            numbered=task.numbered,
-            area=task.area,
-            text=task.text,
-            position=task.position,
-            co_leads=list(task.co_leads.all()),
-            actor=actor,
-        )
+    tasks_create(
+        table=table,
+        tasks=[
+            NewTask(
+                agency=task.agency,
+                number=task.number,
+                numbered=task.numbered,
+                area=task.area,
+                text=task.text,
+                position=task.position,
+                co_leads=tuple(task.co_leads.all()),
+            )
+            for task in source.tasks.with_related().in_table_order()
+        ],
+        actor=actor,
+    )
     return table

@@ -24,7 +24,13 @@ from guankao.core.models import Agency, AgencyKind, Jurisdiction
 from guankao.core.permissions import Action, Scope, ensure_can
 from guankao.core.services import Actor, agency_upsert, delete_except, jurisdiction_upsert
 from guankao.divisions.models import DivisionTable, ServiceArea, Task
-from guankao.divisions.services import division_table_upsert, service_area_upsert, task_upsert
+from guankao.divisions.services import (
+    NewTask,
+    division_table_upsert,
+    service_area_upsert,
+    task_upsert,
+    tasks_create,
+)
 from guankao.imports.division import DivisionImport, parse_division
 from guankao.imports.issues import error
 from guankao.imports.performance import PerformanceImport, parse_performance
@@ -290,6 +296,7 @@ def apply_division(
         for task in Task.objects.filter(table=table).prefetch_related("co_leads")
     }
     kept: set[int] = set()
+    new_tasks: list[NewTask] = []
     for position, task in enumerate(parsed.tasks, start=1):
         co_leads: list[Agency] = []
         for label in task.co_leads:
@@ -303,11 +310,16 @@ def apply_division(
         agency, area = agencies[task.agency], areas[task.area]
         current = existing.get((agency.pk, task.number))
         data = {"numbered": task.numbered, "area_id": area.pk, "text": task.text}
-        if (
-            current is not None
-            and _same(current, {**data, "position": position})
-            and {a.pk for a in current.co_leads.all()} == {a.pk for a in co_leads}
-        ):
+        if current is None:  # created all at once below
+            new_tasks.append(
+                NewTask(
+                    agency, task.number, task.numbered, area, task.text, position, tuple(co_leads)
+                )
+            )
+            continue
+        if _same(current, {**data, "position": position}) and {
+            a.pk for a in current.co_leads.all()
+        } == {a.pk for a in co_leads}:
             kept.add(current.pk)
             continue
         with _at(task.where):
@@ -323,6 +335,8 @@ def apply_division(
                 actor=actor,
             )
         kept.add(saved.pk)
+    with _at(str(target)):
+        kept.update(t.pk for t in tasks_create(table=table, tasks=new_tasks, actor=actor))
     if {task.pk for task in existing.values()} - kept:
         delete_except(queryset=Task.objects.filter(table=table), keep=kept, actor=actor)
     return table

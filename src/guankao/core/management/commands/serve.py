@@ -30,6 +30,9 @@ class Command(BaseCommand):
             "guankao.wsgi:application",
             f"--bind={bind}",
             f"--workers={options['workers']}",
+            # Typst keeps recent PDF layouts in memory; a fresh worker now and then returns it.
+            "--max-requests=1000",
+            "--max-requests-jitter=100",
             "--access-logfile=-",
         ]
         # Replace this process so that signals (Ctrl-C, systemd stop) reach gunicorn directly.

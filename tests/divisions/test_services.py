@@ -1,0 +1,95 @@
+"""Bulk task creation: the same rows and audit entries as one task_upsert per task, in a fixed
+number of queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from guankao.core.models import Agency, AuditEntry, Jurisdiction
+from guankao.divisions.models import DivisionTable, ServiceArea, Task
+from guankao.divisions.services import (
+    NewTask,
+    division_table_upsert,
+    task_upsert,
+    tasks_create,
+)
+from guankao.tw import YearMonth
+
+pytestmark = pytest.mark.django_db
+
+
+def new_table(month: int) -> DivisionTable:
+    keelung = Jurisdiction.objects.get(slug="keelung")
+    return division_table_upsert(
+        jurisdiction=keelung, version=YearMonth(2030, month), title="測試", actor=None
+    )
+
+
+def new_tasks(count: int) -> list[NewTask]:
+    police, social = (
+        Agency.objects.get(jurisdiction__slug="keelung", label=x) for x in ("警察局", "社會處")
+    )
+    area = ServiceArea.objects.get(name="人身安全保護")
+    return [
+        NewTask(police, n, True, area, f"第 {n} 項業務。", n, (social,) if n % 2 else ())
+        for n in range(1, count + 1)
+    ]
+
+
+def audit_of(table: DivisionTable) -> list[tuple[str, str, Any, Any]]:
+    ids = [str(pk) for pk in Task.objects.filter(table=table).values_list("pk", flat=True)]
+    entries = AuditEntry.objects.filter(object_type="divisions.task", object_id__in=ids)
+    return sorted((e.action, e.object_repr, e.before, e.after) for e in entries)
+
+
+def test_the_same_rows_and_audit_entries_as_task_upsert() -> None:
+    bulk, one_by_one = new_table(1), new_table(2)
+    tasks = new_tasks(4)
+    created = tasks_create(table=bulk, tasks=tasks, actor=None)
+    for new in tasks:
+        task_upsert(table=one_by_one, **vars(new) | {"co_leads": list(new.co_leads)}, actor=None)
+
+    def rows(table: DivisionTable) -> list[tuple[Any, ...]]:
+        return [
+            (t.agency_id, t.number, t.numbered, t.area_id, t.text, t.position,
+             sorted(a.pk for a in t.co_leads.all()))
+            for t in Task.objects.filter(table=table).order_by("position")
+        ]  # fmt: skip
+
+    assert [t.pk for t in created] == list(
+        Task.objects.filter(table=bulk).order_by("position").values_list("pk", flat=True)
+    )
+    assert rows(bulk) == rows(one_by_one)
+    assert len(rows(bulk)) == 4 and rows(bulk)[0][-1] != []
+    assert audit_of(bulk) == audit_of(one_by_one)
+    assert [a for a, *_ in audit_of(bulk)].count("set_co_leads") == 2
+
+
+def test_queries_do_not_grow_with_the_rows() -> None:
+    counts = []
+    for month, rows in ((3, 10), (5, 450)):
+        table, tasks = new_table(month), new_tasks(rows)
+        with CaptureQueriesContext(connection) as queries:
+            tasks_create(table=table, tasks=tasks, actor=None)
+        assert Task.objects.filter(table=table).count() == rows
+        counts.append(len(queries))
+    # One statement per batch of inserts (SQLite caps the parameters of a statement at 999, so a
+    # batch there is about 100 rows), never one per row: 450 tasks, 225 co-leads, 675 entries.
+    assert counts[0] == 6, counts  # savepoint, numbers taken, tasks, co-leads, entries, release
+    assert counts[1] <= 6 + 450 * 3 / 50, counts
+
+
+@pytest.mark.parametrize("number", [1, 0])
+def test_a_taken_or_invalid_number_writes_nothing(number: int) -> None:
+    table = new_table(4)
+    tasks_create(table=table, tasks=new_tasks(1), actor=None)
+    before = (Task.objects.count(), AuditEntry.objects.count())
+    bad = [*new_tasks(3)[1:], NewTask(**vars(new_tasks(1)[0]) | {"number": number})]
+    with pytest.raises(ValidationError, match="警察局 的業務編號"):
+        tasks_create(table=table, tasks=bad, actor=None)
+    assert (Task.objects.count(), AuditEntry.objects.count()) == before
