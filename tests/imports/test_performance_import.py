@@ -15,9 +15,16 @@ from typing import Any
 import pytest
 
 from guankao.core.models import Agency, AuditEntry
-from guankao.imports.services import performance_import, performance_target
+from guankao.imports.performance import ParsedIndicator, ParsedPlan, PerformanceImport
+from guankao.imports.services import (
+    ImportFailed,
+    apply_performance,
+    performance_import,
+    performance_target,
+)
 from guankao.performance.exceptions import ReportLocked
 from guankao.performance.models import Plan, ReportStatus
+from guankao.performance.rows import MeasureRow
 from guankao.performance.services import report_upsert
 
 from . import builders
@@ -289,3 +296,25 @@ def test_a_final_report_is_not_overwritten(tmp_path: Path) -> None:
     with pytest.raises(ReportLocked):
         performance_import(path=path, filename=path.name, target=target, actor=None, save=True)
     assert not Plan.objects.filter(year=2024).exists()
+
+
+def test_a_row_the_model_refuses_is_reported_where_it_was_read(
+    counts: Callable[[], dict[str, int]],
+) -> None:
+    """The parser catches these first; should one slip past it, the save still names the cell."""
+    zero = MeasureRow("志工人數", "numeric", Decimal(0), Decimal(10), "人", "")
+    indicator = ParsedIndicator(
+        number=1, text="志工人數。", standard="志工 0人。", achievement="志工 10人。",
+        measures=(zero,), where="表!B3", row="3",
+    )  # fmt: skip
+    plan = ParsedPlan(
+        number=1, name="志願服務", budget=4701, execution_rate=None, control_code=5,
+        control_note="", indicators=(indicator,), where="表!A3", row="3",
+    )  # fmt: skip
+    parsed = PerformanceImport("表.xlsx", "", (plan,), (), 1, measures_from_table=True)
+    target = performance_target(org="hsinchu-social", year=113)
+    before = counts()
+    with pytest.raises(ImportFailed) as raised:
+        apply_performance(parsed=parsed, target=target, actor=None)
+    assert str(raised.value) == "表!B3：目標值須大於 0。"
+    assert counts() == before

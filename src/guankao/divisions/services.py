@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from guankao.core.exceptions import GuankaoError
 from guankao.core.models import Agency, AuditEntry, Jurisdiction
-from guankao.core.services import Actor, audit_entry, audit_record, upsert
+from guankao.core.services import BATCH, Actor, audit_entry, audit_record, create_many, upsert
 from guankao.divisions.models import DivisionTable, ServiceArea, Task
 from guankao.tw import YearMonth, format_roc_date
 
@@ -94,7 +94,6 @@ def tasks_create(*, table: DivisionTable, tasks: Sequence[NewTask], actor: Actor
     minute. Raises ``ValidationError`` when a task is invalid or its number is taken.
     """
     taken = set(Task.objects.filter(table=table).values_list("agency_id", "number"))
-    created: list[Task] = []
     for new in tasks:
         if (new.agency.pk, new.number) in taken or new.number < 1:
             # What the unique and check constraints say, checked here without a query per row.
@@ -103,21 +102,22 @@ def tasks_create(*, table: DivisionTable, tasks: Sequence[NewTask], actor: Actor
                 % {"agency": new.agency.label, "number": new.number}
             )
         taken.add((new.agency.pk, new.number))
-        task = Task(
-            table=table,
-            agency=new.agency,
-            number=new.number,
-            numbered=new.numbered,
-            area=new.area,
-            text=new.text,
-            position=new.position,
-        )
-        # The related rows are instances read from the database: no query each to check them.
-        task.full_clean(
-            exclude=["table", "agency", "area"], validate_unique=False, validate_constraints=False
-        )
-        created.append(task)
-    Task.objects.bulk_create(created, batch_size=500)
+    created = create_many(
+        instances=[
+            Task(
+                table=table,
+                agency=new.agency,
+                number=new.number,
+                numbered=new.numbered,
+                area=new.area,
+                text=new.text,
+                position=new.position,
+            )
+            for new in tasks
+        ],
+        actor=actor,
+        related=["table", "agency", "area"],
+    )
     through = Task.co_leads.through
     through.objects.bulk_create(
         [
@@ -125,21 +125,22 @@ def tasks_create(*, table: DivisionTable, tasks: Sequence[NewTask], actor: Actor
             for task, new in zip(created, tasks, strict=True)
             for agency in new.co_leads
         ],
-        batch_size=500,
+        batch_size=BATCH,
     )
-    entries = [audit_entry(actor=actor, action="create", obj=task) for task in created]
-    entries += [
-        audit_entry(
-            actor=actor,
-            action="set_co_leads",
-            obj=task,
-            before={"co_leads": []},
-            after={"co_leads": sorted(a.pk for a in new.co_leads)},
-        )
-        for task, new in zip(created, tasks, strict=True)
-        if new.co_leads
-    ]
-    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    AuditEntry.objects.bulk_create(
+        [
+            audit_entry(
+                actor=actor,
+                action="set_co_leads",
+                obj=task,
+                before={"co_leads": []},
+                after={"co_leads": sorted(a.pk for a in new.co_leads)},
+            )
+            for task, new in zip(created, tasks, strict=True)
+            if new.co_leads
+        ],
+        batch_size=BATCH,
+    )
     return created
 
 

@@ -23,6 +23,7 @@ from guankao.imports.issues import Issue, Level, error, warning
 from guankao.imports.layout import Column, Layout, find_layouts
 from guankao.imports.readers import FileRejected, Grid, GridRow
 from guankao.imports.text import Item, join_lines, normalise_key, parse_heading, split_numbered
+from guankao.performance.rows import IndicatorRow, MeasureRow, PlanRow
 from guankao.tw import YearMonth, extract_quantities, parse_count, parse_roc_date
 from guankao.tw.numbers import parse_amount
 
@@ -64,40 +65,21 @@ _SUB_MARKER = re.compile(r"^[(（]\s*[0-9０-９一二三四五六七八九十]{
 _BLANK = {"", "-", "－", "—", "–", "無"}
 
 
-@dataclass(frozen=True)
-class ParsedMeasure:
-    label: str
-    kind: str
-    target: Decimal | None
-    actual: Decimal | None
-    unit: str
-    actual_unit: str
-    due: datetime.date | None = None
-    done: datetime.date | None = None
+@dataclass(frozen=True, kw_only=True)
+class ParsedIndicator(IndicatorRow):
+    """An indicator as the performance app takes it, with the cell and row it was read from."""
 
-
-@dataclass(frozen=True)
-class ParsedIndicator:
     where: str
     row: str
-    number: int
-    text: str
-    standard: str
-    achievement: str
-    measures: tuple[ParsedMeasure, ...]
 
 
-@dataclass(frozen=True)
-class ParsedPlan:
-    where: str
-    row: str
-    number: int
-    name: str
-    budget: int
-    rate: Decimal | None
-    code: int
-    note: str
+@dataclass(frozen=True, kw_only=True)
+class ParsedPlan(PlanRow):
+    """A plan as the performance app takes it, with the cell and row it was read from."""
+
     indicators: tuple[ParsedIndicator, ...]
+    where: str
+    row: str
 
 
 @dataclass(frozen=True)
@@ -192,7 +174,7 @@ def _clause(text: str, start: int, end: int, previous_end: int, next_start: int)
 
 def derive_measures(
     indicator: ParsedIndicator | _Indicator, where: str, row: str
-) -> tuple[list[ParsedMeasure], list[Issue]]:
+) -> tuple[list[MeasureRow], list[Issue]]:
     """Read the measures of an indicator out of its standard and achievement text.
 
     Each figure of the standard is a target; it is paired with the first unused figure of the
@@ -215,7 +197,7 @@ def derive_measures(
             )
         return [], issues
     used: set[int] = set()
-    measures: list[ParsedMeasure] = []
+    measures: list[MeasureRow] = []
     previous_end = 0
     base_label = indicator.text.strip().rstrip("。").strip()
     for index, target in enumerate(targets):
@@ -263,7 +245,7 @@ def derive_measures(
         )
         previous_end = target.end
         measures.append(
-            ParsedMeasure(
+            MeasureRow(
                 label=label[:MAX_NAME],
                 kind="numeric",
                 target=Decimal(target.value),
@@ -387,11 +369,11 @@ def _read_row(state: _State, layout: Layout, grid_row: GridRow) -> None:
 
 def _measure_table(
     layout: Layout, plans: list[ParsedPlan], issues: list[Issue]
-) -> dict[tuple[int, int], list[ParsedMeasure]]:
+) -> dict[tuple[int, int], list[MeasureRow]]:
     """Measures from the 衡量標準明細 table, keyed by (plan number, indicator number)."""
     grid, columns = layout.grid, layout.columns
     known = {(p.number, i.number) for p in plans for i in p.indicators}
-    found: dict[tuple[int, int], dict[int, ParsedMeasure]] = {}
+    found: dict[tuple[int, int], dict[int, MeasureRow]] = {}
     for grid_row in layout.data_rows():
         row_ref = grid.row_ref(grid_row)
 
@@ -440,7 +422,7 @@ def _date(text: str) -> datetime.date | None:
     return value
 
 
-def _measure_from_cells(get: Callable[[str], str]) -> ParsedMeasure:
+def _measure_from_cells(get: Callable[[str], str]) -> MeasureRow:
     """One row of the 衡量標準明細 table, checked; raises ValueError with the reason."""
     kind = KINDS.get(get("kind"), "")
     if not kind:
@@ -464,7 +446,7 @@ def _measure_from_cells(get: Callable[[str], str]) -> ParsedMeasure:
         raise ValueError(_("數量型衡量標準須有大於 0 的目標值與單位。"))
     if kind == "milestone" and due is None:
         raise ValueError(_("里程碑須有預定完成日。"))
-    return ParsedMeasure(label, kind, target, actual, unit, actual_unit, due, done)
+    return MeasureRow(label, kind, target, actual, unit, actual_unit, due, done)
 
 
 def _finish_plans(state: _State, any_achievement: bool) -> list[tuple[_Plan, int]]:
@@ -575,12 +557,18 @@ def parse_performance(grids: list[Grid], *, filename: str) -> PerformanceImport:
             number=number,
             name=plan.name,
             budget=plan.budget,
-            rate=plan.rate,
-            code=plan.code,
-            note=plan.note,
+            execution_rate=plan.rate,
+            control_code=plan.code,
+            control_note=plan.note,
             indicators=tuple(
                 ParsedIndicator(
-                    i.where, i.row, i.number or 0, i.text, i.standard, i.achievement, ()
+                    where=i.where,
+                    row=i.row,
+                    number=i.number or 0,
+                    text=i.text,
+                    standard=i.standard,
+                    achievement=i.achievement,
+                    measures=(),
                 )
                 for i in plan.indicators
             ),
@@ -590,12 +578,12 @@ def parse_performance(grids: list[Grid], *, filename: str) -> PerformanceImport:
     if measure_layouts:
         table = _measure_table(measure_layouts[0], plans, state.issues)
 
-        def measures_of(plan: ParsedPlan, indicator: ParsedIndicator) -> list[ParsedMeasure]:
+        def measures_of(plan: ParsedPlan, indicator: ParsedIndicator) -> list[MeasureRow]:
             return table.get((plan.number, indicator.number), [])
 
     else:
 
-        def measures_of(plan: ParsedPlan, indicator: ParsedIndicator) -> list[ParsedMeasure]:
+        def measures_of(plan: ParsedPlan, indicator: ParsedIndicator) -> list[MeasureRow]:
             measures, found = derive_measures(indicator, indicator.where, indicator.row)
             state.issues.extend(found)
             return measures

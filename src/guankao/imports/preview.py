@@ -26,7 +26,8 @@ from django.utils.translation import gettext_lazy
 from guankao.core.models import Agency, AuditEntry
 from guankao.imports.division import DivisionImport
 from guankao.imports.issues import Issue, Level
-from guankao.imports.performance import ParsedMeasure, PerformanceImport
+from guankao.imports.performance import PerformanceImport
+from guankao.performance.rows import MeasureRow
 from guankao.tw import format_count, format_percent, format_roc_date, format_thousands
 
 ACTIONS = {
@@ -266,7 +267,7 @@ def _figure(value: Decimal | None, unit: str) -> str:
     return f"{value.normalize()}{unit}"
 
 
-def measure_text(measure: ParsedMeasure) -> str:
+def measure_text(measure: MeasureRow) -> str:
     """A measure in one line: ``愛心福利社服務人次：目標 6,300人次，實際 7,048人次``."""
     if measure.kind == "milestone":
         due = format_roc_date(measure.due) if measure.due else "—"
@@ -290,8 +291,12 @@ def performance_rows(parsed: PerformanceImport) -> list[PreviewRow]:
         plan_values = (
             f"{plan.number}. {plan.name}",
             format_thousands(plan.budget),
-            format_percent(plan.rate, 2).replace(".00%", "%") if plan.rate is not None else "—",
-            f"{plan.code}（{plan.note}）" if plan.note else str(plan.code),
+            format_percent(plan.execution_rate, 2).replace(".00%", "%")
+            if plan.execution_rate is not None
+            else "—",
+            f"{plan.control_code}（{plan.control_note}）"
+            if plan.control_note
+            else str(plan.control_code),
         )
         for indicator in plan.indicators or ():
             rows.append(

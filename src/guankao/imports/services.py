@@ -50,10 +50,12 @@ from guankao.imports.readers import read_grids
 from guankao.imports.text import normalise_key
 from guankao.performance.models import Plan
 from guankao.performance.services import (
+    PlanRowInvalid,
     check_editable,
     indicator_upsert,
     measure_upsert,
     plan_upsert,
+    plans_create,
 )
 from guankao.tw import YearMonth, format_roc_date, from_roc_year, parse_phone, parse_roc_date
 
@@ -362,26 +364,27 @@ def apply_performance(
         )
     }
     plans: list[Plan] = []
+    new_plans = [row for row in parsed.plans if row.number not in existing]
     for row in parsed.plans:
+        if row.number not in existing:  # created all at once below
+            continue
         plan_data = {
             "name": row.name,
             "budget_thousands": row.budget,
-            "control_code": row.code,
-            "control_note": row.note,
-            "reported_rate": row.rate,
+            "control_code": row.control_code,
+            "control_note": row.control_note,
+            "reported_rate": row.execution_rate,
         }
-        plan = existing.get(row.number)
-        if plan is None or not _same(plan, plan_data):
+        plan = existing[row.number]
+        if not _same(plan, plan_data):
             with _at(row.where):
                 plan = plan_upsert(
                     department=target.department, year=year, number=row.number, actor=actor,
-                    name=row.name, budget_thousands=row.budget, control_code=row.code,
-                    control_note=row.note, reported_rate=row.rate,
+                    name=row.name, budget_thousands=row.budget, control_code=row.control_code,
+                    control_note=row.control_note, reported_rate=row.execution_rate,
                 )  # fmt: skip
         plans.append(plan)
-        old_indicators = {i.number: i for i in existing[row.number].indicators.all()} if (
-            row.number in existing
-        ) else {}  # fmt: skip
+        old_indicators = {i.number: i for i in existing[row.number].indicators.all()}
         kept_indicators: set[int] = set()
         for indicator_row in row.indicators:
             indicator_data = {
@@ -424,6 +427,18 @@ def apply_performance(
                 delete_except(queryset=indicator.measures.all(), keep=kept_measures, actor=actor)
         if {i.pk for i in old_indicators.values()} - kept_indicators:
             delete_except(queryset=plan.indicators.all(), keep=kept_indicators, actor=actor)
+    try:
+        plans += plans_create(
+            department=target.department,
+            year=year,
+            plans=new_plans,
+            actor=actor,
+        )
+    except PlanRowInvalid as problem:
+        bad_plan = next(r for r in new_plans if r.number == problem.plan)
+        bad = next((i for i in bad_plan.indicators if i.number == problem.indicator), bad_plan)
+        raise ImportFailed(f"{bad.where}：{'；'.join(problem.messages)}") from None
+    plans.sort(key=lambda plan: plan.number)
     if {p.pk for p in existing.values()} - {plan.pk for plan in plans}:
         delete_except(
             queryset=Plan.objects.filter(department=target.department, year=year),

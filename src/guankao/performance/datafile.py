@@ -6,9 +6,7 @@ broken file leaves the database as it was. Loading the same file again changes n
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -25,6 +23,7 @@ from guankao.performance.models import (
     Plan,
     ReportStatus,
 )
+from guankao.performance.rows import IndicatorRow, MeasureRow, PlanRow
 from guankao.performance.services import (
     indicator_upsert,
     key_achievement_upsert,
@@ -34,38 +33,6 @@ from guankao.performance.services import (
     shortfall_review_upsert,
 )
 from guankao.tw import from_roc_year
-
-
-@dataclass(frozen=True)
-class MeasureRow:
-    label: str
-    kind: str
-    target: Decimal | None
-    actual: Decimal | None
-    unit: str
-    actual_unit: str
-    due: datetime.date | None
-    done: datetime.date | None
-
-
-@dataclass(frozen=True)
-class IndicatorRow:
-    number: int
-    text: str
-    standard: str
-    achievement: str
-    measures: tuple[MeasureRow, ...]
-
-
-@dataclass(frozen=True)
-class PlanRow:
-    number: int
-    name: str
-    budget: int
-    execution_rate: Decimal | None
-    control_code: int
-    control_note: str
-    indicators: tuple[IndicatorRow, ...]
 
 
 @dataclass(frozen=True)

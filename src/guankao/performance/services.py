@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -12,7 +13,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from guankao.core.models import Agency
-from guankao.core.services import Actor, audit_record, model_update, upsert
+from guankao.core.services import Actor, audit_record, create_many, model_update, upsert
 from guankao.performance import rules, selectors
 from guankao.performance.exceptions import (
     InvalidInput,
@@ -33,7 +34,10 @@ from guankao.performance.models import (
     ReportStatus,
     ShortfallReview,
 )
+from guankao.performance.rows import PlanRow
 from guankao.tw import to_roc_year
+
+M = TypeVar("M", bound=models.Model)
 
 
 @transaction.atomic
@@ -114,6 +118,99 @@ def measure_upsert(
         },
         actor=actor,
     )
+
+
+class PlanRowInvalid(ValidationError):
+    """A row given to :func:`plans_create` breaks a rule; says which plan and indicator."""
+
+    def __init__(self, problem: ValidationError, plan: int, indicator: int | None = None) -> None:
+        super().__init__(problem.messages)
+        self.plan = plan
+        self.indicator = indicator
+
+
+def _checked(rows: Sequence[M], plan: int, indicator: int | None = None) -> Sequence[M]:
+    """Validate new rows as ``create_many`` will, so that an error names its plan and indicator."""
+    for row in rows:
+        try:
+            row.full_clean(exclude=_RELATED, validate_unique=False, validate_constraints=False)
+        except ValidationError as problem:
+            raise PlanRowInvalid(problem, plan, indicator) from None
+    return rows
+
+
+_RELATED = ["department", "plan", "indicator"]
+
+
+@transaction.atomic
+def plans_create(
+    *, department: Agency, year: int, plans: Sequence[PlanRow], actor: Actor
+) -> list[Plan]:
+    """Add new plans of ``department`` for the Gregorian ``year``, with their indicators and
+    measures, in a few queries per level; each row audited as ``plan_upsert`` and the others
+    audit a new one. For imports: one service call per row took 14 s for 200 plans.
+
+    Raises ``PlanRowInvalid`` (a ``ValidationError``) when a row breaks a rule or a plan
+    number is taken; nothing is written then.
+    """
+    taken = set(
+        Plan.objects.filter(department=department, year=year).values_list("number", flat=True)
+    )
+    for row in plans:
+        if (
+            row.number in taken
+            or row.number < 1
+            or len({i.number for i in row.indicators}) < len(row.indicators)
+            or any(i.number < 1 for i in row.indicators)
+        ):
+            # The unique and check constraints, checked here without a query per row.
+            raise PlanRowInvalid(ValidationError(_("計畫或指標編號重複或無效。")), row.number)
+        taken.add(row.number)
+    new_plans = [
+        Plan(
+            department=department,
+            year=year,
+            number=row.number,
+            name=row.name,
+            budget_thousands=row.budget,
+            control_code=row.control_code,
+            control_note=row.control_note,
+            reported_rate=row.execution_rate,
+        )
+        for row in plans
+    ]
+    for row, plan in zip(plans, new_plans, strict=True):
+        _checked([plan], row.number)
+    created = create_many(instances=new_plans, actor=actor, related=_RELATED)
+    indicators: list[Indicator] = []
+    for row, plan in zip(plans, created, strict=True):
+        indicators += _checked(
+            [
+                Indicator(
+                    plan=plan,
+                    number=i.number,
+                    text=i.text,
+                    standard_text=i.standard,
+                    achievement_text=i.achievement,
+                )
+                for i in row.indicators
+            ],
+            row.number,
+        )
+    indicators = create_many(instances=indicators, actor=actor, related=_RELATED)
+    indicator_rows = [(row.number, i) for row in plans for i in row.indicators]
+    measures: list[Measure] = []
+    for (plan_number, indicator_row), indicator in zip(indicator_rows, indicators, strict=True):
+        measures += _checked(
+            [
+                Measure(indicator=indicator, position=position, **vars(m))
+                for position, m in enumerate(indicator_row.measures, start=1)
+            ],
+            plan_number,
+            indicator_row.number,
+        )
+    create_many(instances=measures, actor=actor, related=_RELATED)
+    return created
 
 
 @transaction.atomic
@@ -326,9 +423,6 @@ def measure_create(
         due=due,
     )
     return _validated_create(measure, actor)
-
-
-M = TypeVar("M", bound=models.Model)
 
 
 def _validated_create(instance: M, actor: Actor) -> M:
