@@ -450,6 +450,22 @@ def test_audit_export_csv(demo: Demo, client_for: ClientFor) -> None:
     assert ",approve," in text and ",submitted,approved" in text
 
 
+def test_audit_page_names_the_system_for_versions_it_saved(
+    demo: Demo, client_for: ClientFor
+) -> None:
+    """The demo saved some of health's versions without a user (as data loads and jobs do)."""
+    health = demo.submission("keelung-health")
+    creators = [r.created_by_id for r in health.revisions.order_by("number")]
+    by_system = sum(1 for c in creators if c is None)
+    assert 0 < by_system < len(creators)
+    for account in ("demo-coordinator", "demo-reviewer"):
+        response = client_for(account).get(f"/cycles/submissions/{health.pk}/audit/")
+        assert response.status_code == 200
+        versions = response.content.decode().split("保存的版本", 1)[1]
+        assert versions.count("<li>") == len(creators)
+        assert versions.count("，系統，") == by_system
+
+
 def test_admin_shows_cycles_read_only(demo: Demo, admin_client: Client) -> None:
     for path in [
         "reportingperiod",
@@ -505,3 +521,13 @@ def test_a_department_reports_its_measures_on_the_page(client_for: ClientFor) ->
     assert saved.status_code == 302
     actuals = [e.actual for e in MeasureEntry.objects.filter(submission=submission).order_by("pk")]
     assert actuals[:2] == [Decimal(12000), Decimal(3)]
+
+
+def test_person_names_a_user_or_the_system() -> None:
+    from django.contrib.auth.models import User
+
+    from guankao.cycles.templatetags.cycles import person
+
+    assert person(None) == "系統"
+    assert person(User(username="chen", first_name="陳美玲")) == "陳美玲"  # accounts keep it whole
+    assert person(User(username="chen")) == "chen"

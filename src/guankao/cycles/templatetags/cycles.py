@@ -6,6 +6,8 @@ import datetime
 from decimal import Decimal
 
 from django import template
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AbstractUser
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +35,16 @@ def roc_datetime(value: datetime.datetime | None) -> str:
         return ""
     local = timezone.localtime(value)
     return f"{format_roc_date(local.date())} {local:%H:%M}"
+
+
+@register.filter
+def person(user: AbstractBaseUser | None) -> str:
+    """Who did something: the full name, else the account name; 「系統」 for the system (data
+    loads, scheduled jobs), whose records have no user."""
+    if user is None:
+        return str(_("系統"))
+    full_name = user.get_full_name() if isinstance(user, AbstractUser) else ""
+    return full_name or user.get_username()
 
 
 @register.filter
