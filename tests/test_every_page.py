@@ -7,7 +7,7 @@ The crawl follows links as a person would, so a template that fails only on some
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlparse
+from urllib.parse import quote, urljoin, urlparse
 
 import pytest
 from django.contrib.auth.models import User
@@ -80,3 +80,35 @@ def test_no_page_fails(account: str | None) -> None:
         assert any(url.startswith(prefix) for url in reached), (prefix, len(reached))
     if account != "demo-reporter-police":  # an agency's reporter has no report to download
         assert any(".pdf" in url or "format=pdf" in url for url in reached), "no PDF reached"
+
+
+def api_reads() -> list[str]:
+    """Every GET of the JSON API, for every record of the demo and some bad values."""
+    from guankao.cycles.models import ReportingPeriod, Submission
+
+    urls = ["/api/v1/cycles/periods", "/api/v1/cycles/submissions"]
+    for period in [*ReportingPeriod.objects.values_list("pk", flat=True), 999_999]:
+        urls += [f"/api/v1/cycles/periods/{period}/{part}" for part in ("dashboard", "committee-report")]  # fmt: skip
+    for submission in [*Submission.objects.values_list("pk", flat=True), 999_999]:
+        urls += [f"/api/v1/cycles/submissions/{submission}", f"/api/v1/cycles/submissions/{submission}/audit"]  # fmt: skip
+    for question in ("家暴", "chồng tôi đánh tôi", "", "%", "a" * 2_000, "\u0000"):
+        for jurisdiction in ("keelung", "nowhere"):
+            urls.append(f"/api/v1/directory/{jurisdiction}/search?q={quote(question)}&lang=vi")
+    urls += ["/api/v1/directory/keelung/areas", "/api/v1/directory/nowhere/areas"]
+    for org, year in (("hsinchu-social", "108"), ("hsinchu-social", "1"), ("nowhere", "108"), ("hsinchu-social", "abc")):  # fmt: skip
+        urls.append(f"/api/v1/performance/reports/{org}/{year}")
+    return urls
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_no_api_read_fails(account: str | None) -> None:
+    load_cycles_demo(actor=None)
+    client = Client()
+    if account is not None:
+        client.force_login(User.objects.get(username=account))
+    answers = {url: client.get(url) for url in api_reads()}
+    assert {url: r.status_code for url, r in answers.items() if r.status_code >= 500} == {}
+    for url, response in answers.items():
+        assert response["Content-Type"].startswith("application/json"), url
+        response.json()  # a body that parses, errors included
+    assert answers["/api/v1/directory/keelung/areas"].status_code == 200
