@@ -106,6 +106,16 @@ def test_odt_is_a4_with_page_numbers_and_no_frames(odt: OdfDocument) -> None:
     assert odt.body.get_elements(".//draw:frame") == []
 
 
+def test_odt_headings_are_styled_and_not_numbered(odt: OdfDocument) -> None:
+    """Writer numbers outline headings 1., 2. … unless the outline style says otherwise."""
+    headings = odt.body.get_elements("text:h")
+    assert [h.get_attribute_string("text:style-name") for h in headings] == ["GkHeading1"] * 5
+    styles = odt.get_part("styles.xml")
+    levels = styles.get_elements("//text:outline-level-style")  # type: ignore[union-attr]
+    assert len(levels) == 10
+    assert {level.get_attribute_string("style:num-format") for level in levels} == {""}
+
+
 # --- DOCX ----------------------------------------------------------------------------------
 
 
@@ -155,3 +165,22 @@ def test_docx_paragraphs_page_and_fonts(word: docx.document.Document) -> None:
     assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
     fonts = word.styles["Normal"].element.rPr.rFonts
     assert fonts.get(qn("w:eastAsia")) == "Noto Sans CJK TC"
+    # No theme font anywhere: Word would show the template's fonts instead of the named one.
+    styles = word.styles.element
+    assert all("Theme" not in name for f in styles.iter(qn("w:rFonts")) for name in f.attrib)
+    assert styles.find(f".//{qn('w:pPrDefault')}") is not None
+    normal = word.styles["Normal"].element.pPr
+    assert [e.get(qn("w:val")) for e in normal.iter(qn("w:autoSpaceDE"), qn("w:autoSpaceDN"))] == [
+        "0",
+        "0",
+    ]
+
+
+def test_docx_table_grid_has_the_column_widths(word: docx.document.Document) -> None:
+    """A fixed-layout table is sized from w:tblGrid: the columns must add up to the text width."""
+    grid = [int(col.get(qn("w:w"))) for col in word.tables[0]._tbl.tblGrid.gridCol_lst]
+    first_row = [
+        int(tc.xpath("./w:tcPr/w:tcW/@w:w")[0]) for tc in word.tables[0].rows[0]._tr.tc_lst
+    ]
+    assert grid == first_row
+    assert 9_500 < sum(grid) <= 9_640  # 17 cm of text width in twips

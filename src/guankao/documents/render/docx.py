@@ -14,7 +14,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor, Twips
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -32,6 +32,15 @@ _ALIGN = {
 }
 
 
+def _font_family(fonts: BaseOxmlElement, family: str) -> None:
+    """``family`` for every script of a w:rFonts, and no theme font: Word uses a theme font
+    (the template's Calibri and 新細明體) over the named one when both are given."""
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), family)
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attribute), None)
+
+
 def _set_fonts(style: ParagraphStyle, family: str, size: float | None = None) -> None:
     """Latin and East Asian font of a style (Word keeps them apart: w:rFonts/@w:eastAsia)."""
     style.font.name = family
@@ -40,8 +49,7 @@ def _set_fonts(style: ParagraphStyle, family: str, size: float | None = None) ->
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), family)
+    _font_family(fonts, family)
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
@@ -49,6 +57,31 @@ def _set_fonts(style: ParagraphStyle, family: str, size: float | None = None) ->
     lang.set(qn("w:eastAsia"), "zh-TW")
     if size is not None:
         style.font.size = Pt(size)
+
+
+# w:pPr children that come after w:autoSpaceDE/DN in the schema's sequence.
+_AFTER_AUTOSPACE = {
+    qn(f"w:{name}")
+    for name in (
+        "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+        "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+        "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange",
+    )
+}  # fmt: skip
+
+
+def _no_autospace(style: ParagraphStyle) -> None:
+    """Turn off Word's extra space between Chinese and Latin text or digits: 「108年度」 is
+    printed tight, as in the source, the PDF and the web page."""
+    ppr = style.element.get_or_add_pPr()
+    after = next((child for child in ppr if child.tag in _AFTER_AUTOSPACE), None)
+    for name in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        element = OxmlElement(name)
+        element.set(qn("w:val"), "0")
+        if after is None:
+            ppr.append(element)
+        else:
+            after.addprevious(element)
 
 
 def _prepare(docx: DocxDocument, document: Document) -> None:
@@ -59,13 +92,21 @@ def _prepare(docx: DocxDocument, document: Document) -> None:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(MARGIN_CM))
     styles = docx.styles
+    for fonts in styles.element.iter(qn("w:rFonts")):  # the defaults, and styles not used here
+        _font_family(fonts, document.font_family)
     _set_fonts(styles["Normal"], document.font_family, 11)
+    _no_autospace(styles["Normal"])
     for name, size in (("Title", 16), ("Heading 1", 13), ("Heading 2", 12)):
         style = styles[name]
         _set_fonts(style, document.font_family, size)
         style.font.bold = True
         style.font.color.rgb = RGBColor(0, 0, 0)
     styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # The template's title has a blue rule below it and spaced-out letters.
+    title = styles["Title"].element
+    for path in ("w:pPr/w:pBdr", "w:rPr/w:spacing"):
+        for element in title.findall(path, title.nsmap):
+            element.getparent().remove(element)
     _page_number_footer(docx, document)
 
 
@@ -151,8 +192,9 @@ def _table(docx: DocxDocument, table: Table) -> None:
     result.style = docx.styles["Table Grid"]
     result.alignment = WD_TABLE_ALIGNMENT.CENTER
     result.autofit = False
+    # The grid is what a fixed layout uses: Word and LibreOffice size the columns from it.
     for column, width in zip(result.columns, widths, strict=True):
-        column.width = width
+        column.width = Twips(width)
     grid = table.grid()
     # Where a rowspan started, per column: (cell, last row it covers).
     spans: dict[int, tuple[Cell, int]] = {}

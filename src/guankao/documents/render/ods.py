@@ -68,7 +68,10 @@ def _cell(row: Any, value: CellValue, kind: ColumnKind) -> None:
         paragraph(cell, shown)
     else:
         cell = sub(row, "table:table-cell", office__value_type="string")
-        paragraph(cell, str(value))
+        # A paragraph per line, as Calc writes a cell of several lines (a text:line-break is
+        # shown, but lost when Calc saves the sheet as CSV or copies the cell).
+        for line in str(value).split("\n"):
+            paragraph(cell, line)
 
 
 def render(workbook: Workbook) -> bytes:

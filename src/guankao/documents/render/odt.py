@@ -12,7 +12,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from odfdo import Document as OdfDocument
-from odfdo import Element, Header, Style
+from odfdo import Element, Header, Style, XmlPart
 from odfdo import Paragraph as OdfParagraph
 from odfdo import Table as OdfTable
 
@@ -63,7 +63,7 @@ def _paragraph_style(
         f'<style:style style:name="{name}" style:family="paragraph">'
         f'<style:paragraph-properties fo:text-align="{align}" fo:margin-left="{indent}"'
         f' fo:text-indent="{first_line}" fo:margin-top="0cm" fo:margin-bottom="{space_after}"'
-        f' fo:line-height="130%"{keep}/>'
+        f' fo:line-height="130%" style:text-autospace="none"{keep}/>'
         f"{_text_props(document, size=size, bold=bold)}</style:style>"
     )
 
@@ -111,6 +111,19 @@ def _install_styles(odf: OdfDocument, document: Document) -> None:
             automatic=True,
         )
     _install_footer(odf, document)
+    _unnumber_headings(odf)
+
+
+def _unnumber_headings(odf: OdfDocument) -> None:
+    """The template numbers headings 1., 1.1. …; the report's headings carry their own 壹、貳、."""
+    styles = odf.get_part("styles.xml")
+    if not isinstance(styles, XmlPart):
+        return
+    for level in styles.get_elements("//text:outline-level-style"):
+        for name in ("loext:num-list-format", "style:num-suffix", "style:num-prefix"):
+            if level.get_attribute(name) is not None:
+                level.del_attribute(name)
+        level.set_attribute("style:num-format", "")
 
 
 def _install_footer(odf: OdfDocument, document: Document) -> None:
@@ -198,8 +211,10 @@ def _cell(row: Any, cell: Cell | None, *, head: bool) -> None:
 
 def _block(odf: OdfDocument, block: Block, index: int) -> list[Element]:
     if isinstance(block, Heading):
-        heading_style = "GkHeading1" if block.level == 1 else "GkHeading2"
-        return [Header(block.level, block.text, style=heading_style)]
+        heading = Header(block.level, block.text)
+        # odfdo 3.27 drops Header's style argument; without it Writer shows a plain paragraph.
+        heading.set_attribute("text:style-name", "GkHeading1" if block.level == 1 else "GkHeading2")
+        return [heading]
     if isinstance(block, Paragraph):
         body_style = f"GkItem{block.indent}" if block.indent else "GkBody"
         return [OdfParagraph(line, style=body_style) for line in block.text.split("\n")]
