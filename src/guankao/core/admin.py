@@ -5,10 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
-from guankao.core.models import Agency, AuditEntry, Jurisdiction, LoginAttempt, Membership
+from guankao.core.models import (
+    Agency,
+    ApiToken,
+    AuditEntry,
+    Jurisdiction,
+    LoginAttempt,
+    Membership,
+)
 from guankao.core.throttle import ThrottledAdminAuthenticationForm
+from guankao.core.tokens import api_token_revoke
 
 # The admin's own sign-in page gets the same lockout as the site's.
 admin.site.login_form = ThrottledAdminAuthenticationForm
@@ -66,4 +76,28 @@ class LoginAttemptAdmin(admin.ModelAdmin[LoginAttempt]):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    """Tokens are issued with ``guankao api_token create`` (the key is shown once, never stored);
+    here they are listed and revoked."""
+
+    list_display = ["prefix", "user", "name", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["prefix", "name", "user__username"]
+    list_select_related = ["user"]
+    readonly_fields = [f.name for f in ApiToken._meta.fields]
+    actions = ["revoke"]
+
+    @admin.action(description=_("撤銷所選的 API 金鑰"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        revoked = sum(api_token_revoke(token=token, actor=request.user) for token in queryset)
+        self.message_user(request, _("已撤銷 %(n)d 個 API 金鑰。") % {"n": revoked})
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

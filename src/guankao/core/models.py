@@ -257,3 +257,42 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.succeeded}"
+
+
+TOKEN_NAME_MAX = 100
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        """Tokens that still sign in: not revoked, and of an active user."""
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A key for the JSON API (``Authorization: Bearer gk_…``), acting as its user with the
+    user's roles. Only a SHA-256 of the key is kept; the key is shown once, when issued."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("使用者"),
+    )
+    name = models.CharField(
+        _("用途"), max_length=TOKEN_NAME_MAX, help_text=_("例如：民政處填報系統介接。")
+    )
+    prefix = models.CharField(_("金鑰開頭"), max_length=12, help_text=_("辨識用，不足以登入。"))
+    key_hash = models.CharField(_("金鑰雜湊"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("建立時間"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤銷時間"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API 金鑰")
+        verbose_name_plural = _("API 金鑰")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name}"

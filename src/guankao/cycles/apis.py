@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
-from ninja.security import django_auth
 from pydantic import Field
 
+from guankao.api.auth import API_AUTH
 from guankao.core.models import Agency, Jurisdiction
 from guankao.core.permissions import Action, NotPermitted, api_require
 from guankao.cycles import reminders, selectors, services
@@ -31,7 +31,7 @@ from guankao.cycles.models import ReminderKind, ReportingPeriod, Submission, Sub
 from guankao.divisions.models import DivisionTable
 from guankao.tw import format_roc_date, parse_roc_date
 
-router = Router(tags=["cycles"], auth=django_auth)
+router = Router(tags=["cycles"], auth=API_AUTH)
 
 
 # --- schemas -------------------------------------------------------------------------------

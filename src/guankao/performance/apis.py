@@ -16,9 +16,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.security import django_auth
 from pydantic import ConfigDict
 
+from guankao.api.auth import API_AUTH
 from guankao.core.permissions import Action, api_require, can
 from guankao.documents.reports import performance as performance_document
 from guankao.performance import rules, selectors, services
@@ -175,7 +175,7 @@ class MeasureSaved(MeasureOut):
 
 @router.patch(
     "/measures/{measure_id}",
-    auth=django_auth,
+    auth=API_AUTH,
     response={200: MeasureSaved, 400: Error, 403: Error, 404: Error},
     summary="Change a measure's target, actual, unit or dates",
     description="Staff only. Send only the fields to change. A target of 0, a negative actual "
