@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from guankao.imports.issues import Issue, Level, error, warning
 from guankao.imports.layout import Column, Layout, find_layouts
+from guankao.imports.milestones import derive_milestones
 from guankao.imports.readers import FileRejected, Grid, GridRow
 from guankao.imports.text import Item, join_lines, normalise_key, parse_heading, split_numbered
 from guankao.performance.rows import IndicatorRow, MeasureRow, PlanRow
@@ -180,12 +181,26 @@ def derive_measures(
     Each figure of the standard is a target; it is paired with the first unused figure of the
     achievement in the same unit, else in a unit that counts the same thing (人 and 名), with
     a warning. Figures of the achievement that no target asks for are context ("計 818人次
-    參加") and are left out, unless the standard has no figure at all.
+    參加") and are left out, unless the standard has no figure at all. A standard without
+    figures may name milestones (「預計於 108年完成…」): see ``imports.milestones``.
     """
     issues: list[Issue] = []
     targets = [q for q in extract_quantities(indicator.standard) if q.value > 0]
     actuals = extract_quantities(indicator.achievement)
     if not targets:
+        milestones = derive_milestones(indicator.standard, indicator.achievement)
+        for milestone in milestones:
+            if milestone.done is None:
+                issues.append(
+                    warning(
+                        _("里程碑「%(label)s」在執行績效中找不到完成日期。")
+                        % {"label": milestone.label},
+                        where,
+                        row,
+                    )
+                )
+        if milestones:
+            return milestones, issues
         if actuals:
             issues.append(
                 warning(
