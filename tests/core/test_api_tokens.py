@@ -98,7 +98,7 @@ def test_refused_keys_answer_401_json(demo: None, case: str) -> None:
         headers = {"Authorization": f"Token {key}"}
     answer = Client().get("/api/v1/cycles/submissions", headers=headers)
     assert answer.status_code == 401
-    assert answer.json() == {"detail": "Unauthorized"}
+    assert answer.json() == {"detail": "請先登入，或以 Authorization: Bearer 提供有效的 API 金鑰。"}
 
 
 def test_last_use_is_recorded(demo: None) -> None:

@@ -144,6 +144,9 @@ def test_bad_input_is_never_a_500(
 def test_signed_out_is_401(demo: Demo) -> None:
     response = Client().get(f"/api/v1/cycles/submissions/{demo.submission('keelung-police').pk}")
     assert response.status_code == 401
+    assert response.json() == {
+        "detail": "請先登入，或以 Authorization: Bearer 提供有效的 API 金鑰。"
+    }
 
 
 def department_coordinator() -> Client:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from guankao.api.renderers import UnicodeJSONRenderer
 from guankao.core.exceptions import GuankaoError
@@ -24,9 +26,44 @@ def domain_error(request: HttpRequest, error: GuankaoError) -> HttpResponse:
     return api.create_response(request, {"detail": str(error)}, status=400)
 
 
+@api.exception_handler(AuthenticationError)
+def not_signed_in(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": _("請先登入，或以 Authorization: Bearer 提供有效的 API 金鑰。")},
+        status=401,
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": _("找不到這筆資料。")}, status=404)
+
+
+# django-ninja's own messages, in the API's language.
+NINJA_MESSAGES = {
+    "Cannot parse request body": gettext_lazy("無法讀取請求內容，請以 JSON 送出。"),
+    "Not Found": gettext_lazy("找不到這筆資料。"),
+    "Forbidden": gettext_lazy("沒有權限。"),
+}
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    message = str(error)
+    # With DEBUG, ninja appends the parser's reason in parentheses.
+    detail = NINJA_MESSAGES.get(message.split(" (", 1)[0], message)
+    return api.create_response(request, {"detail": str(detail)}, status=error.status_code)
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
-    return api.create_response(request, {"detail": error.errors}, status=422)
+    """422 with pydantic's list of errors (for programs) and a sentence naming the fields."""
+    fields = [".".join(str(part) for part in e.get("loc", ())[1:]) for e in error.errors]
+    message = _("資料格式不符，請檢查：%(fields)s。") % {
+        "fields": "、".join(f for f in fields if f)
+    }
+    return api.create_response(request, {"detail": error.errors, "message": message}, status=422)
 
 
 # Routers are added by each app's apis module; see guankao/api/routers.py.

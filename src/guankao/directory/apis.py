@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
@@ -47,14 +48,14 @@ class AreaOut(Schema):
 def _directory(slug: str) -> Directory:
     directory = get_directory(slug)
     if directory is None:
-        raise HttpError(404, "jurisdiction not found")
+        raise HttpError(404, _("沒有代碼為「%(slug)s」的縣市。") % {"slug": slug[:40]})
     return directory
 
 
 def _language(raw: str) -> str:
     code = normalise_language(raw)
     if code is None:
-        raise HttpError(422, f"unknown lang {raw[:20]!r}")
+        raise HttpError(422, _("不支援的語言「%(lang)s」。") % {"lang": raw[:20]})
     return code
 
 
