@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from io import StringIO
 from typing import Any
 
@@ -159,3 +160,53 @@ def test_admin_lists_and_revokes(demo: None, admin_client: Client) -> None:
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert admin_client.get(f"/admin/core/apitoken/{token.pk}/delete/").status_code == 403
+
+
+# --- the page 「API 金鑰」 -------------------------------------------------------------------
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def test_the_page_issues_a_key_shown_once(demo: None) -> None:
+    client = signed_in("demo-reviewer")
+    page = client.post("/accounts/api-tokens/", {"name": "審查系統"})
+    assert page.status_code == 200
+    keys = re.findall(r'<code class="key">(gk_[A-Za-z0-9_-]+)</code>', page.content.decode())
+    assert len(keys) == 1
+    key = keys[0]
+    assert Client().get("/api/v1/cycles/periods", headers=bearer(key)).status_code == 200
+    listing = client.get("/accounts/api-tokens/").content.decode()
+    assert key not in listing and key[:10] in listing and "審查系統" in listing
+    entry = AuditEntry.objects.filter(object_type="core.apitoken").get()
+    assert entry.actor_label == "demo-reviewer"
+
+
+def test_the_page_revokes_only_the_persons_own_tokens(demo: None) -> None:
+    mine, theirs = issue("demo-reviewer"), issue("demo-coordinator")
+    client = signed_in("demo-reviewer")
+    own = ApiToken.objects.get(user__username="demo-reviewer")
+    other = ApiToken.objects.get(user__username="demo-coordinator")
+    assert client.post(f"/accounts/api-tokens/{other.pk}/revoke/").status_code == 404
+    assert client.post(f"/accounts/api-tokens/{own.pk}/revoke/").status_code == 302
+    assert Client().get("/api/v1/cycles/periods", headers=bearer(mine)).status_code == 401
+    assert Client().get("/api/v1/cycles/periods", headers=bearer(theirs)).status_code == 200
+    assert "已撤銷（" in client.get("/accounts/api-tokens/").content.decode()
+    assert client.get(f"/accounts/api-tokens/{own.pk}/revoke/").status_code == 405
+
+
+@pytest.mark.parametrize("name", ["", "   ", "長" * 101])
+def test_the_page_refuses_a_missing_or_long_purpose(demo: None, name: str) -> None:
+    page = signed_in("demo-reviewer").post("/accounts/api-tokens/", {"name": name})
+    assert page.status_code == 400
+    assert 'class="errorlist' in page.content.decode()
+    assert "gk_" not in page.content.decode()
+    assert ApiToken.objects.count() == 0
+
+
+def test_the_page_needs_a_signed_in_person(client: Client) -> None:
+    response = client.get("/accounts/api-tokens/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

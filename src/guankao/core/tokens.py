@@ -6,6 +6,7 @@ is safe to store and to look up by; a slow password hash would only slow every A
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 from datetime import timedelta
@@ -18,10 +19,19 @@ from django.utils.translation import gettext as _
 
 from guankao.core.models import TOKEN_NAME_MAX, ApiToken
 from guankao.core.services import Actor, audit_record
+from guankao.tw import format_roc_date
 
 KEY_PREFIX = "gk_"
 # last_used_at is written at most this often per token, not on every call.
 USE_RECORDED_EVERY = timedelta(minutes=1)
+
+
+def local_time(value: datetime.datetime | None) -> str:
+    """``115年11月24日 09:46`` in Taipei time, ``—`` for never."""
+    if value is None:
+        return "—"
+    local = timezone.localtime(value)
+    return f"{format_roc_date(local.date())} {local:%H:%M}"
 
 
 def key_hash(key: str) -> str:

@@ -7,23 +7,14 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guankao.core.models import ApiToken
-from guankao.core.tokens import api_token_create, api_token_revoke
-from guankao.tw import format_roc_date
+from guankao.core.tokens import api_token_create, api_token_revoke, local_time
 
 
 def _refuse(message: str) -> CommandError:
     return CommandError(message, returncode=2)
-
-
-def _when(value: Any) -> str:
-    if value is None:
-        return "—"
-    local = timezone.localtime(value)
-    return f"{format_roc_date(local.date())} {local:%H:%M}"
 
 
 class Command(BaseCommand):
@@ -74,7 +65,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{token.prefix}\t{token.user.username}\t{token.name}\t{status}\t"
                 + _("建立 %(created)s，最近使用 %(used)s")
-                % {"created": _when(token.created_at), "used": _when(token.last_used_at)}
+                % {"created": local_time(token.created_at), "used": local_time(token.last_used_at)}
             )
 
     def _revoke(self, prefix: str) -> None:
