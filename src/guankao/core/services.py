@@ -111,16 +111,28 @@ def upsert(*, model: type[M], lookup: dict[str, Any], data: dict[str, Any], acto
     return instance
 
 
-def create_many(*, instances: Sequence[M], actor: Actor, related: Sequence[str]) -> list[M]:
-    """Validate and insert new rows of one model in a few queries, each audited as ``create``.
+def check_new(instance: models.Model, *, related: Sequence[str]) -> None:
+    """The checks of a row written in bulk: fields and ``clean()``, in Python, but not those that
+    need the database, so callers pass the ``related`` fields as instances already read and check
+    uniqueness themselves. The database constraints still stand behind both.
 
-    For bulk writes (imports, copies) where a query per row took minutes: the field and
-    ``clean()`` checks run in Python, but not the ones that need the database, so callers must
-    pass the ``related`` fields as instances already read and must have checked uniqueness.
-    The database constraints still stand behind both. Raises ``ValidationError``.
+    Raises ``ValidationError``."""
+    instance.full_clean(exclude=list(related), validate_unique=False, validate_constraints=False)
+
+
+def create_many(*, instances: Sequence[M], actor: Actor, related: Sequence[str]) -> list[M]:
+    """Check (``check_new``) and insert new rows of one model in a few queries, each audited as
+    ``create``: for bulk writes (imports, copies) where a query per row took minutes.
+
+    Raises ``ValidationError``.
     """
     for instance in instances:
-        instance.full_clean(exclude=related, validate_unique=False, validate_constraints=False)
+        check_new(instance, related=related)
+    return insert_many(instances=instances, actor=actor)
+
+
+def insert_many(*, instances: Sequence[M], actor: Actor) -> list[M]:
+    """Insert new rows already checked with ``check_new``, each audited as ``create``."""
     if not instances:
         return []
     model = type(instances[0])

@@ -13,7 +13,14 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from guankao.core.models import Agency
-from guankao.core.services import Actor, audit_record, create_many, model_update, upsert
+from guankao.core.services import (
+    Actor,
+    audit_record,
+    check_new,
+    insert_many,
+    model_update,
+    upsert,
+)
 from guankao.performance import rules, selectors
 from guankao.performance.exceptions import (
     InvalidInput,
@@ -129,17 +136,17 @@ class PlanRowInvalid(ValidationError):
         self.indicator = indicator
 
 
+_RELATED = ["department", "plan", "indicator"]
+
+
 def _checked(rows: Sequence[M], plan: int, indicator: int | None = None) -> Sequence[M]:
-    """Validate new rows as ``create_many`` will, so that an error names its plan and indicator."""
+    """``check_new`` on new rows, so that an error names its plan and indicator."""
     for row in rows:
         try:
-            row.full_clean(exclude=_RELATED, validate_unique=False, validate_constraints=False)
+            check_new(row, related=_RELATED)
         except ValidationError as problem:
             raise PlanRowInvalid(problem, plan, indicator) from None
     return rows
-
-
-_RELATED = ["department", "plan", "indicator"]
 
 
 @transaction.atomic
@@ -181,7 +188,7 @@ def plans_create(
     ]
     for row, plan in zip(plans, new_plans, strict=True):
         _checked([plan], row.number)
-    created = create_many(instances=new_plans, actor=actor, related=_RELATED)
+    created = insert_many(instances=new_plans, actor=actor)
     indicators: list[Indicator] = []
     for row, plan in zip(plans, created, strict=True):
         indicators += _checked(
@@ -197,7 +204,7 @@ def plans_create(
             ],
             row.number,
         )
-    indicators = create_many(instances=indicators, actor=actor, related=_RELATED)
+    indicators = insert_many(instances=indicators, actor=actor)
     indicator_rows = [(row.number, i) for row in plans for i in row.indicators]
     measures: list[Measure] = []
     for (plan_number, indicator_row), indicator in zip(indicator_rows, indicators, strict=True):
@@ -209,7 +216,7 @@ def plans_create(
             plan_number,
             indicator_row.number,
         )
-    create_many(instances=measures, actor=actor, related=_RELATED)
+    insert_many(instances=measures, actor=actor)
     return created
 
 
