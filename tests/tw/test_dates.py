@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from guankao.tw import YearMonth, format_roc_date, from_roc_year, parse_roc_date, to_roc_year
+from guankao.tw import (
+    YearMonth,
+    format_roc_date,
+    format_roc_datetime,
+    from_roc_year,
+    parse_roc_date,
+    to_roc_year,
+)
 
 STYLES = ("long", "slash", "compact", "dot", "minguo")
 FULLWIDTH = str.maketrans("0123456789/.-", "０１２３４５６７８９／．－")
@@ -208,3 +215,10 @@ def test_random_text_only_raises_value_error(text: str) -> None:
     except ValueError:
         return
     assert isinstance(result, date | YearMonth | int)
+
+
+def test_format_roc_datetime_keeps_the_given_time() -> None:
+    taipei = timezone(timedelta(hours=8))
+    moment = datetime(2026, 11, 24, 9, 46, 5, tzinfo=taipei)
+    assert format_roc_datetime(moment) == "115年11月24日 09:46"
+    assert format_roc_datetime(moment, seconds=True) == "115年11月24日 09:46:05"

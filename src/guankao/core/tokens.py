@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from guankao.core.models import TOKEN_NAME_MAX, ApiToken
 from guankao.core.services import Actor, audit_record
-from guankao.tw import format_roc_date
+from guankao.tw import format_roc_datetime
 
 KEY_PREFIX = "gk_"
 # last_used_at is written at most this often per token, not on every call.
@@ -30,8 +30,7 @@ def local_time(value: datetime.datetime | None) -> str:
     """``115年11月24日 09:46`` in Taipei time, ``—`` for never."""
     if value is None:
         return "—"
-    local = timezone.localtime(value)
-    return f"{format_roc_date(local.date())} {local:%H:%M}"
+    return format_roc_datetime(timezone.localtime(value))
 
 
 def key_hash(key: str) -> str:

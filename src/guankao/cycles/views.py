@@ -58,7 +58,7 @@ from guankao.cycles.models import (
 from guankao.cycles.state import RULES, Transition, allowed_transitions
 from guankao.documents.formats import FORMATS
 from guankao.documents.reports import committee as committee_document
-from guankao.tw import format_roc_date
+from guankao.tw import format_roc_date, format_roc_datetime
 
 
 def _deny(action: Action) -> PermissionDenied:
@@ -502,7 +502,7 @@ def _audit_rows(entries: QuerySet[AuditEntry]) -> list[dict[str, Any]]:
         for key in list(dict.fromkeys([*before, *after])) or [""]:
             rows.append(
                 {
-                    "time": f"{format_roc_date(local.date())} {local:%H:%M:%S}",
+                    "time": format_roc_datetime(local, seconds=True),
                     "time_iso": local.isoformat(),
                     "actor": entry.actor_label,
                     "action": entry.action,

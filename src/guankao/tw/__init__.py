@@ -4,7 +4,14 @@ quantities in report text, search folding, phone numbers and reporting-period co
 Pure Python with no Django and no I/O; only :mod:`opencc` is needed (for search folding).
 """
 
-from .dates import YearMonth, format_roc_date, from_roc_year, parse_roc_date, to_roc_year
+from .dates import (
+    YearMonth,
+    format_roc_date,
+    format_roc_datetime,
+    from_roc_year,
+    parse_roc_date,
+    to_roc_year,
+)
 from .numbers import format_count, format_percent, format_thousands, parse_count
 from .periods import PERIOD_KINDS, Period, parse_period_code
 from .phones import Phone, parse_phone
@@ -23,6 +30,7 @@ __all__ = [
     "format_count",
     "format_percent",
     "format_roc_date",
+    "format_roc_datetime",
     "format_thousands",
     "from_roc_year",
     "parse_count",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 __all__ = [
     "DATE_STYLES",
@@ -152,3 +152,10 @@ def format_roc_date(value: date | YearMonth | int, style: str = "long") -> str:
     if style == "minguo":
         return f"民國{roc}年"
     raise ValueError(f"a bare year can only be written in the long or minguo style, not {style!r}")
+
+
+def format_roc_datetime(value: datetime, *, seconds: bool = False) -> str:
+    """``115年11月24日 09:46`` (``09:46:05`` with ``seconds``), in the time zone ``value`` is in:
+    callers pass local (Taipei) time."""
+    time_format = "%H:%M:%S" if seconds else "%H:%M"
+    return f"{format_roc_date(value.date())} {value.strftime(time_format)}"

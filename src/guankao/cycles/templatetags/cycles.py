@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guankao.cycles.models import ReminderKind, SubmissionStatus
 from guankao.cycles.snapshots import figure_text
-from guankao.tw import format_count, format_roc_date
+from guankao.tw import format_count, format_roc_date, format_roc_datetime
 
 register = template.Library()
 
@@ -33,8 +33,7 @@ def roc_datetime(value: datetime.datetime | None) -> str:
     """``113年7月15日 14:03`` in local time."""
     if value is None:
         return ""
-    local = timezone.localtime(value)
-    return f"{format_roc_date(local.date())} {local:%H:%M}"
+    return format_roc_datetime(timezone.localtime(value))
 
 
 @register.filter
