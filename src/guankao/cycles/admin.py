@@ -6,11 +6,10 @@ read-only here, and revisions and reminders cannot be added, changed or deleted.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.http import HttpRequest
 
+from guankao.core.admin import ReadOnlyAdmin
 from guankao.cycles.models import (
     Attachment,
     Reminder,
@@ -19,17 +18,6 @@ from guankao.cycles.models import (
     Submission,
     SubmissionRevision,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ReportingPeriod)
