@@ -40,11 +40,9 @@ def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": _("找不到這筆資料。")}, status=404)
 
 
-# django-ninja's own messages, in the API's language.
+# django-ninja's own messages, in the API's language (its 404 and 401 have handlers above).
 NINJA_MESSAGES = {
     "Cannot parse request body": gettext_lazy("無法讀取請求內容，請以 JSON 送出。"),
-    "Not Found": gettext_lazy("找不到這筆資料。"),
-    "Forbidden": gettext_lazy("沒有權限。"),
 }
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -255,7 +255,7 @@ def _submission(request: HttpRequest, pk: int, action: Action) -> Submission:
     try:
         submission = selectors.submission_whole(pk)
     except Submission.DoesNotExist:
-        raise HttpError(404, "Not Found") from None
+        raise Http404 from None
     api_require(request, action, submission)
     return submission
 
