@@ -7,16 +7,17 @@ The crawl follows links as a person would, so a template that fails only on some
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import quote, urljoin, urlparse
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 
 from guankao.cycles.demo import load_cycles_demo
 
 pytestmark = pytest.mark.django_db
 
+ClientFor = Callable[[str | None], Client]
 ACCOUNTS = [None, "demo-coordinator", "demo-reporter-police", "demo-reviewer", "demo-admin"]
 # Left out: files, signing out, and delete confirmations.
 SKIP = re.compile(r"^/(static|media)/|/logout/|/delete/")
@@ -59,11 +60,9 @@ def crawl(client: Client, skip_public: bool = False) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("account", ACCOUNTS)
-def test_no_page_fails(account: str | None) -> None:
+def test_no_page_fails(account: str | None, client_for: ClientFor) -> None:
     load_cycles_demo(actor=None)
-    client = Client()
-    if account is not None:
-        client.force_login(User.objects.get(username=account))
+    client = client_for(account)
     statuses = crawl(client, skip_public=account is not None)
     failed = {url: status for url, status in statuses.items() if status >= 500}
     assert failed == {}
@@ -101,11 +100,9 @@ def api_reads() -> list[str]:
 
 
 @pytest.mark.parametrize("account", ACCOUNTS)
-def test_no_api_read_fails(account: str | None) -> None:
+def test_no_api_read_fails(account: str | None, client_for: ClientFor) -> None:
     load_cycles_demo(actor=None)
-    client = Client()
-    if account is not None:
-        client.force_login(User.objects.get(username=account))
+    client = client_for(account)
     answers = {url: client.get(url) for url in api_reads()}
     assert {url: r.status_code for url, r in answers.items() if r.status_code >= 500} == {}
     for url, response in answers.items():

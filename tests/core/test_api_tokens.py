@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from io import StringIO
 from typing import Any
 
@@ -20,6 +21,7 @@ from guankao.cycles.demo import load_cycles_demo
 from guankao.cycles.models import Submission
 
 pytestmark = pytest.mark.django_db
+ClientFor = Callable[[str | None], Client]
 
 
 @pytest.fixture
@@ -49,10 +51,8 @@ def test_the_key_is_shown_once_and_only_its_hash_is_kept(demo: None) -> None:
     assert (entry.action, entry.after) == ("create", {"user": "demo-coordinator", "name": "介接"})
 
 
-def test_a_token_acts_as_its_user(demo: None) -> None:
-    session = Client()
-    session.force_login(User.objects.get(username="demo-coordinator"))
-    expected = session.get("/api/v1/cycles/submissions").json()
+def test_a_token_acts_as_its_user(demo: None, client_for: ClientFor) -> None:
+    expected = client_for("demo-coordinator").get("/api/v1/cycles/submissions").json()
     answer = Client().get("/api/v1/cycles/submissions", headers=bearer(issue("demo-coordinator")))
     assert answer.status_code == 200
     assert answer.json() == expected and len(expected) == 11
@@ -165,14 +165,8 @@ def test_admin_lists_and_revokes(demo: None, admin_client: Client) -> None:
 # --- the page 「API 金鑰」 -------------------------------------------------------------------
 
 
-def signed_in(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
-
-
-def test_the_page_issues_a_key_shown_once(demo: None) -> None:
-    client = signed_in("demo-reviewer")
+def test_the_page_issues_a_key_shown_once(demo: None, client_for: ClientFor) -> None:
+    client = client_for("demo-reviewer")
     page = client.post("/accounts/api-tokens/", {"name": "審查系統"})
     assert page.status_code == 200
     keys = re.findall(r'<code class="key">(gk_[A-Za-z0-9_-]+)</code>', page.content.decode())
@@ -185,9 +179,9 @@ def test_the_page_issues_a_key_shown_once(demo: None) -> None:
     assert entry.actor_label == "demo-reviewer"
 
 
-def test_the_page_revokes_only_the_persons_own_tokens(demo: None) -> None:
+def test_the_page_revokes_only_the_persons_own_tokens(demo: None, client_for: ClientFor) -> None:
     mine, theirs = issue("demo-reviewer"), issue("demo-coordinator")
-    client = signed_in("demo-reviewer")
+    client = client_for("demo-reviewer")
     own = ApiToken.objects.get(user__username="demo-reviewer")
     other = ApiToken.objects.get(user__username="demo-coordinator")
     assert client.post(f"/accounts/api-tokens/{other.pk}/revoke/").status_code == 404
@@ -199,8 +193,10 @@ def test_the_page_revokes_only_the_persons_own_tokens(demo: None) -> None:
 
 
 @pytest.mark.parametrize("name", ["", "   ", "長" * 101])
-def test_the_page_refuses_a_missing_or_long_purpose(demo: None, name: str) -> None:
-    page = signed_in("demo-reviewer").post("/accounts/api-tokens/", {"name": name})
+def test_the_page_refuses_a_missing_or_long_purpose(
+    demo: None, client_for: ClientFor, name: str
+) -> None:
+    page = client_for("demo-reviewer").post("/accounts/api-tokens/", {"name": name})
     assert page.status_code == 400
     assert 'class="errorlist' in page.content.decode()
     assert "gk_" not in page.content.decode()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 
 from guankao.cycles.demo import load_cycles_demo
 from guankao.cycles.models import ReportingPeriod, Submission
@@ -39,19 +37,6 @@ def demo(db: None) -> Demo:
     credentials = load_cycles_demo(actor=None)
     period = ReportingPeriod.objects.get(jurisdiction__slug="keelung", code="113H1")
     return Demo(period=period, credentials=credentials)
-
-
-@pytest.fixture
-def client_for() -> Callable[[str | None], Client]:
-    """A test client signed in as the named user (None: anonymous)."""
-
-    def make(username: str | None) -> Client:
-        client = Client()
-        if username is not None:
-            client.force_login(User.objects.get(username=username))
-        return client
-
-    return make
 
 
 def complete_tasks(submission: Submission, text: str = "本期辦理完成。") -> dict[int, TaskInput]:
