@@ -119,7 +119,7 @@ def _variants(report: object, count: int) -> list[object]:
 def _measure(report: object, fmt: str, runs: int) -> tuple[float, float, float, int]:
     """Seconds of the first render in this process (imports, fonts), median seconds over ``runs``
     renders of different reports, Python heap peak in MiB, output bytes."""
-    from guankao.documents.reports.performance import render
+    from guankao.performance.document import render
 
     first, *others = _variants(report, runs + 2)
     started = time.perf_counter()

@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
-from guankao.core.demo import load_seed_documents
+from guankao.site.demo import load_seed_documents
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the live
 # server fixtures are still synchronous and safe there.

@@ -13,7 +13,7 @@ from urllib.parse import quote, urljoin, urlparse
 import pytest
 from django.test import Client
 
-from guankao.cycles.demo import load_cycles_demo
+from guankao.cycles.demo import load_demo as load_cycles_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "guankao.imports",
     "guankao.cycles",
     "guankao.api",
+    "guankao.site",
 ]
 
 MIDDLEWARE = [
@@ -156,8 +157,8 @@ LOGGING = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
+LOGOUT_REDIRECT_URL = "site:home"
 
 # Public address of this installation, used in links inside reminder e-mails.
 GUANKAO_BASE_URL = os.environ.get("GUANKAO_BASE_URL", "http://127.0.0.1:8000")

@@ -21,4 +21,5 @@ urlpatterns = [
     path("imports/", include("guankao.imports.urls")),
     path("cycles/", include("guankao.cycles.urls")),
     path("", include("guankao.core.urls")),
+    path("", include("guankao.site.urls")),
 ]

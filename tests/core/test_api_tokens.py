@@ -17,7 +17,7 @@ from django.test import Client
 
 from guankao.core.models import ApiToken, AuditEntry
 from guankao.core.tokens import api_token_create, api_token_revoke
-from guankao.cycles.demo import load_cycles_demo
+from guankao.cycles.demo import load_demo as load_cycles_demo
 from guankao.cycles.models import Submission
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 
-from guankao.cycles.demo import load_cycles_demo
+from guankao.cycles.demo import load_demo as load_cycles_demo
 from guankao.cycles.models import ReportingPeriod, Submission
 from guankao.cycles.selectors import submission_whole
 from guankao.cycles.services import (

@@ -19,10 +19,10 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 
+from guankao.cycles import committee_document as committee
 from guankao.cycles import services
 from guankao.cycles.committee import CommitteeReport
 from guankao.cycles.selectors import committee_report, submission_whole
-from guankao.documents.reports import committee
 from tests.cycles.conftest import Demo
 
 pytestmark = pytest.mark.django_db

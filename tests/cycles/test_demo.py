@@ -10,7 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 
 from guankao.core.models import AuditEntry
-from guankao.cycles.demo import load_cycles_demo
+from guankao.cycles.demo import load_demo as load_cycles_demo
 from guankao.cycles.models import Submission, SubmissionRevision
 from tests.cycles.conftest import Demo
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from guankao.documents.cli import KINDS
+from guankao.core.registry import report_kinds
 from guankao.documents.management.commands.report import write_atomically
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,10 @@ def test_bad_arguments_print_one_line_and_exit_2(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_kinds_are_a_registry_others_extend() -> None:
-    assert KINDS["performance"] == "guankao.documents.cli.performance"
+def test_kinds_are_found_in_each_app() -> None:
+    kinds = {kind.name: kind for kind in report_kinds()}
+    assert sorted(kinds) == ["committee", "division", "performance"]
+    assert kinds["performance"].run.__module__ == "guankao.performance.reports"
+    assert kinds["division"].run.__module__ == "guankao.directory.reports"
     out = subprocess.run([GUANKAO, "report", "--help"], capture_output=True, text=True, check=True)
     assert "performance" in out.stdout

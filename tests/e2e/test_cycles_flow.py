@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from guankao.cycles.demo import load_cycles_demo
+from guankao.cycles.demo import load_demo as load_cycles_demo
 from guankao.cycles.models import Submission
 from tests.cycles.files import pdf_bytes
 

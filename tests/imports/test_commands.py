@@ -10,9 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.core.management.base import BaseCommand, CommandParser, OutputWrapper
 
+from guankao.core.registry import ExportSubcommand, export_subcommands
 from guankao.divisions.models import DivisionTable
 from guankao.imports.management.commands.export import Command as ExportCommand
-from guankao.imports.registry import ExportSubcommand, discover
 
 from . import builders
 from .test_division_import import MESSY_MERGES, MESSY_ROWS
@@ -128,7 +128,7 @@ def test_blank_template_export(tmp_path: Path) -> None:
 
 
 def test_the_registry_finds_the_template_subcommand() -> None:
-    names = [subcommand.name for subcommand in discover()]
+    names = [subcommand.name for subcommand in export_subcommands()]
     assert "template" in names
 
 

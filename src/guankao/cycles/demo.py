@@ -140,7 +140,7 @@ def _samples(period: ReportingPeriod, users: dict[str, User]) -> None:
 
 
 @transaction.atomic
-def load_cycles_demo(*, actor: Actor) -> list[tuple[str, str, str]]:
+def load_demo(*, actor: Actor) -> list[tuple[str, str, str]]:
     """Load the demo period, sample submissions and accounts; returns (role, username, password).
 
     Idempotent: a second run on the same day writes nothing; on a later day it only moves the

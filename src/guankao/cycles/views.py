@@ -37,7 +37,7 @@ from guankao.core.permissions import (
     denied_message,
     memberships_of,
 )
-from guankao.cycles import reminders, selectors, services
+from guankao.cycles import committee_document, reminders, selectors, services
 from guankao.cycles.errors import EditConflict, InvalidTransition, SubmissionLocked
 from guankao.cycles.forms import (
     UNIT_CHOICES,
@@ -57,7 +57,6 @@ from guankao.cycles.models import (
 )
 from guankao.cycles.state import RULES, Transition, allowed_transitions
 from guankao.documents.formats import FORMATS
-from guankao.documents.reports import committee as committee_document
 from guankao.tw import format_roc_date, format_roc_datetime
 
 

@@ -1,7 +1,7 @@
 """The printable division table (分工表) as a plain report model, read from the database.
 
 ``guankao report division`` renders it through the documents framework
-(``guankao.documents.reports.division``); renderers never query the database.
+(``guankao.directory.division_document``); renderers never query the database.
 """
 
 from __future__ import annotations

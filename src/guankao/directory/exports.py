@@ -1,7 +1,7 @@
 """``guankao export hsds``: the directory as Open Referral HSDS 3.0 JSON files.
 
 Registered with the ``guankao export`` command through ``EXPORT_SUBCOMMANDS`` (see
-``guankao.imports.registry``).
+``guankao.core.registry``).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from django.core.management.base import CommandParser, OutputWrapper
 from django.utils.translation import gettext as _
 
 from guankao.core.exceptions import GuankaoError
+from guankao.core.registry import ExportSubcommand
 from guankao.directory.hsds.export import write_export
 from guankao.directory.snapshot import get_directory
-from guankao.imports.registry import ExportSubcommand
 
 
 def add_arguments(parser: CommandParser) -> None:

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from guankao.core.exceptions import GuankaoError
 from guankao.core.models import Agency, Jurisdiction
+from guankao.core.registry import ExportSubcommand
 from guankao.divisions.models import DivisionTable
 from guankao.imports.exporting import export_division_template, export_performance_template
-from guankao.imports.registry import ExportSubcommand
 from guankao.tw import YearMonth, parse_roc_date
 
 

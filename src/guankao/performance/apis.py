@@ -18,9 +18,9 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
-from guankao.api.auth import API_AUTH
+from guankao.core.api_auth import API_AUTH
 from guankao.core.permissions import Action, api_require, can
-from guankao.documents.reports import performance as performance_document
+from guankao.performance import document as performance_document
 from guankao.performance import rules, selectors, services
 from guankao.performance.exceptions import NotFound
 from guankao.performance.models import Measure

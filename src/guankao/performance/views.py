@@ -23,7 +23,7 @@ from guankao.core.models import Agency
 from guankao.core.permissions import Action, can, denied_message
 from guankao.documents.formats import FORMATS
 from guankao.documents.render import html as html_renderer
-from guankao.documents.reports import performance as performance_document
+from guankao.performance import document as performance_document
 from guankao.performance import rules, selectors, services
 from guankao.performance.exceptions import (
     InvalidInput,

@@ -1,4 +1,4 @@
-"""``guankao export NAME …``: one subcommand per app module (see ``guankao.imports.registry``).
+"""``guankao export NAME …``: one subcommand per app module (see ``guankao.core.registry``).
 
 Examples::
 
@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from guankao.core.exceptions import GuankaoError
-from guankao.imports.registry import discover
+from guankao.core.registry import export_subcommands
 
 
 class Command(BaseCommand):
@@ -23,14 +23,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        subcommands = discover()
+        subcommands = export_subcommands()
         names = "|".join(s.name for s in subcommands)
         subparsers = parser.add_subparsers(dest="subcommand", required=True, metavar=names)
         for subcommand in subcommands:
             subcommand.add_arguments(subparsers.add_parser(subcommand.name, help=subcommand.help))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        subcommand = next(s for s in discover() if s.name == options["subcommand"])
+        subcommand = next(s for s in export_subcommands() if s.name == options["subcommand"])
         try:
             subcommand.run(options, self.stdout)
         except GuankaoError as problem:
