@@ -1,4 +1,6 @@
-"""The JSON API at /api/v1/ (OpenAPI at /api/v1/openapi.json); each app adds its own router."""
+"""The JSON API at /api/v1/ (OpenAPI at /api/v1/openapi.json) and its error handlers.
+
+Each app's router is mounted in ``guankao/api/urls.py``."""
 
 from __future__ import annotations
 
@@ -62,7 +64,3 @@ def validation_error(request: HttpRequest, error: ValidationError) -> HttpRespon
         "fields": "、".join(f for f in fields if f)
     }
     return api.create_response(request, {"detail": error.errors, "message": message}, status=422)
-
-
-# Routers are added by each app's apis module; see guankao/api/routers.py.
-from guankao.api import routers  # noqa: E402, F401

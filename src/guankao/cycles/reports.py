@@ -7,11 +7,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from guankao.core.registry import ReportKind
+from guankao.cycles import committee_document as committee
 from guankao.cycles.selectors import committee_report_for
-from guankao.documents.reports import committee
 
 HELP = "委員會報告 (辦理情形) of one reporting period, e.g. --jurisdiction keelung --period 113H1"
-FORMATS = committee.FORMATS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,3 +37,14 @@ def run(options: dict[str, Any]) -> bytes:
         today=timezone.localdate(),
     )
     return committee.render(report, options["format"])
+
+
+REPORT_KINDS = [
+    ReportKind(
+        name="committee",
+        help=HELP,
+        formats=committee.FORMATS,
+        add_arguments=add_arguments,
+        run=run,
+    )
+]

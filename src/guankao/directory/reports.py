@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from guankao.core.registry import ReportKind
+from guankao.directory import division_document as division
 from guankao.directory.division_report import division_report
-from guankao.documents.reports import division
 
 HELP = "分工表 of a jurisdiction in the published layout, e.g. --jurisdiction keelung"
-FORMATS = division.FORMATS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,3 +22,14 @@ def run(options: dict[str, Any]) -> bytes:
     """Build the report model from the database and render it."""
     report = division_report(jurisdiction_slug=options["jurisdiction"], version=options["version"])
     return division.render(report, options["format"])
+
+
+REPORT_KINDS = [
+    ReportKind(
+        name="division",
+        help=HELP,
+        formats=division.FORMATS,
+        add_arguments=add_arguments,
+        run=run,
+    )
+]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from guankao.documents.reports import performance
+from guankao.core.registry import ReportKind
+from guankao.performance import document as performance
 from guankao.performance.selectors import performance_report
 
 HELP = "施政績效報告 of one department and year, e.g. --org hsinchu-social --year 108"
-FORMATS = performance.FORMATS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,3 +24,14 @@ def run(options: dict[str, Any]) -> bytes:
     """Build the report model from the database and render it."""
     report = performance_report(department_slug=options["org"], roc_year=options["year"])
     return performance.render(report, options["format"])
+
+
+REPORT_KINDS = [
+    ReportKind(
+        name="performance",
+        help=HELP,
+        formats=performance.FORMATS,
+        add_arguments=add_arguments,
+        run=run,
+    )
+]

@@ -1,4 +1,7 @@
-"""The demo data's seed documents, loaded by ``guankao demo`` and by the test suite."""
+"""The demo: each domain app's ``load_demo()``, in the order their data depend on each other.
+
+Loaded by ``guankao demo`` and by the test suite.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,11 @@ from pathlib import Path
 from django.db import transaction
 
 from guankao.core.services import Actor
-from guankao.directory.datafile import load_directory_translations
-from guankao.divisions.datafile import load_division_file, load_service_areas
+from guankao.cycles import demo as cycles_demo
+from guankao.directory import demo as directory_demo
+from guankao.divisions import demo as divisions_demo
 from guankao.divisions.models import DivisionTable
-from guankao.performance.datafile import load_performance_file
+from guankao.performance import demo as performance_demo
 from guankao.performance.models import PerformanceReport
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -24,8 +28,20 @@ def load_seed_documents(
 
     Raises ``DataFileError`` for a broken data file, and then writes nothing.
     """
-    load_service_areas(path=seeds / "service-areas.yaml", actor=actor)
-    table = load_division_file(path=seeds / "keelung-division-112.7.yaml", actor=actor)
-    load_directory_translations(actor=actor)
-    report = load_performance_file(path=seeds / "hsinchu-social-performance-108.yaml", actor=actor)
+    table = divisions_demo.load_demo(seeds=seeds, actor=actor)
+    directory_demo.load_demo(actor=actor)
+    report = performance_demo.load_demo(seeds=seeds, actor=actor)
     return table, report
+
+
+@transaction.atomic
+def load_demo(
+    *, seeds: Path = SEEDS, actor: Actor = None
+) -> tuple[DivisionTable, PerformanceReport, list[tuple[str, str, str]]]:
+    """The seed documents, then the reporting cycles' demo period and accounts.
+
+    Returns the table, the report and the demo accounts as (role, username, password).
+    """
+    table, report = load_seed_documents(seeds=seeds, actor=actor)
+    credentials = cycles_demo.load_demo(actor=actor)
+    return table, report, credentials

@@ -1,4 +1,4 @@
-"""Public pages of the core app: the home page."""
+"""The home page: what is loaded, by jurisdiction."""
 
 from __future__ import annotations
 
@@ -33,4 +33,4 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         for jurisdiction in jurisdictions
     ]
-    return render(request, "core/home.html", {"rows": rows})
+    return render(request, "site/home.html", {"rows": rows})

@@ -4,8 +4,9 @@ Examples::
 
     guankao report performance --org hsinchu-social --year 108 --format pdf -o report.pdf
 
-Each KIND is a module listed in ``guankao.documents.cli.KINDS``. The file is written to a
-temporary file next to the target and renamed into place, so an error never leaves half a file.
+Each KIND is a ``ReportKind`` that an app lists in its ``reports.py`` (see
+``guankao.core.registry``). The file is written to a temporary file next to the target and
+renamed into place, so an error never leaves half a file.
 Bad input ends with one line on stderr and exit status 2.
 """
 
@@ -14,16 +15,14 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from importlib import import_module
 from pathlib import Path
-from types import ModuleType
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from guankao.core.exceptions import GuankaoError
-from guankao.documents.cli import KINDS
+from guankao.core.registry import ReportKind, report_kinds
 from guankao.documents.formats import FORMATS
 
 
@@ -69,14 +68,14 @@ class Command(BaseCommand):
         kinds = parser.add_subparsers(
             dest="kind", required=True, metavar="KIND", parser_class=OneLineParser
         )
-        for kind, module in self._kinds().items():
-            sub = kinds.add_parser(kind, help=module.HELP, description=module.HELP)
-            module.add_arguments(sub)
+        for kind in report_kinds():
+            sub = kinds.add_parser(kind.name, help=kind.help, description=kind.help)
+            kind.add_arguments(sub)
             sub.add_argument(
                 "--format",
                 required=True,
-                choices=module.FORMATS,
-                help="output format: " + ", ".join(module.FORMATS),
+                choices=kind.formats,
+                help="output format: " + ", ".join(kind.formats),
             )
             sub.add_argument(
                 "-o",
@@ -86,12 +85,8 @@ class Command(BaseCommand):
                 help="file to write; - writes to standard output",
             )
 
-    @staticmethod
-    def _kinds() -> dict[str, ModuleType]:
-        return {kind: import_module(path) for kind, path in KINDS.items()}
-
     def handle(self, *args: Any, **options: Any) -> None:
-        module = self._kinds()[options["kind"]]
+        kind: ReportKind = next(k for k in report_kinds() if k.name == options["kind"])
         output: str = options["output"]
         path = Path(output)
         if output != "-" and not (path.parent if str(path.parent) else Path()).is_dir():
@@ -99,7 +94,7 @@ class Command(BaseCommand):
                 _("無法寫入 %(path)s：資料夾不存在") % {"path": output}, returncode=2
             )
         try:
-            content: bytes = module.run(options)
+            content = kind.run(options)
         except GuankaoError as error:
             raise CommandError(str(error), returncode=2) from None
         if output == "-":

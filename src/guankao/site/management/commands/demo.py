@@ -7,11 +7,9 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
-from guankao.core.demo import SEEDS, load_seed_documents
 from guankao.core.exceptions import GuankaoError
-from guankao.cycles.demo import load_cycles_demo
+from guankao.site.demo import SEEDS, load_demo
 
 
 class Command(BaseCommand):
@@ -34,9 +32,7 @@ class Command(BaseCommand):
         seeds: Path = options["seeds"]
         call_command("migrate", interactive=False, verbosity=0)
         try:
-            with transaction.atomic():
-                table, report = load_seed_documents(seeds=seeds, actor=None)
-                credentials = load_cycles_demo(actor=None)
+            table, report, credentials = load_demo(seeds=seeds, actor=None)
         except GuankaoError as error:
             raise CommandError(str(error), returncode=2) from None
         plan_count = report.department.plans.filter(year=report.year).count()
