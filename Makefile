@@ -35,6 +35,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	DATABASE_URL=sqlite://:memory: DJANGO_SETTINGS_MODULE=guankao.settings_test $(BIN)/guankao makemigrations --check --dry-run
 
 format: setup
