@@ -6,7 +6,6 @@ Figures are read the way reports write them (``1萬 2,000``, ``１２``, ``十�
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,43 +14,17 @@ from django.core.files.uploadedfile import UploadedFile
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from guankao.core.forms import RocDateField
 from guankao.core.models import Agency, Jurisdiction
 from guankao.cycles.models import MeasureEntry, Submission, TaskEntry
 from guankao.cycles.selectors import OpenChoices
 from guankao.cycles.services import FigureInput, MeasureInput, TaskInput
 from guankao.divisions.models import DivisionTable
 from guankao.performance.models import MeasureKind
-from guankao.tw import UNITS, extract_quantities, format_count, format_roc_date, parse_roc_date
+from guankao.tw import UNITS, extract_quantities, format_count
 from guankao.tw.numbers import parse_amount
 
 MAX_DECIMAL = Decimal("99999999999999")
-
-
-class RocDateField(forms.CharField):
-    """A date typed the ROC way; cleans to a ``datetime.date``."""
-
-    widget = forms.TextInput(attrs={"placeholder": "113/07/15", "inputmode": "numeric"})
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, datetime.date):
-            return format_roc_date(value, "slash")
-        return value
-
-    def to_python(self, value: Any) -> datetime.date | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            parsed = parse_roc_date(text)
-        except (ValueError, TypeError):
-            parsed = None
-        if not isinstance(parsed, datetime.date):
-            raise forms.ValidationError(
-                _("「%(value)s」不是日期，請寫成 113/07/15 或 113年7月15日。"),
-                code="invalid",
-                params={"value": text},
-            )
-        return parsed
 
 
 def parse_figure(text: str) -> tuple[Decimal, str]:

@@ -3,40 +3,14 @@ whose InvalidInput errors are shown on the field they name (see ``show_errors``)
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guankao.core.forms import RocDateField
 from guankao.performance.exceptions import InvalidInput
 from guankao.performance.models import ControlCode, MeasureKind, RateMethod, ReportStatus
-from guankao.tw import format_roc_date, parse_roc_date
-
-
-class RocDateField(forms.CharField):
-    """A date typed the way Taiwan writes it: 108/12/31, 108年12月31日, 1081231 or 108.12.31."""
-
-    default_error_messages = {
-        "invalid": _("請以民國日期填寫，例如 108/12/31。"),
-    }
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, datetime.date):
-            return format_roc_date(value, "slash")
-        return value
-
-    def to_python(self, value: Any) -> datetime.date | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            parsed = parse_roc_date(text)
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if not isinstance(parsed, datetime.date):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return parsed
 
 
 class InlineForm(forms.Form):
