@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system-packages lint format benchmarks clean
+.PHONY: run test test-fast setup system-packages lint format benchmarks clean
 
 # The local server speaks plain HTTP, so its cookies must not be marked Secure.
 run: setup var/secret_key
@@ -14,6 +14,10 @@ run: setup var/secret_key
 
 test: setup
 	$(BIN)/pytest
+
+# The quick loop while coding: everything but the browser, LibreOffice and other slow tests.
+test-fast: setup
+	$(BIN)/pytest -q -m "not browser and not libreoffice and not slow and not postgres"
 
 setup: system-packages $(VENV)/.installed
 

@@ -34,6 +34,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+BROWSER_FIXTURES = frozenset({"browser", "phone_page", "live_server", "live_demo"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that starts a live server or a browser is marked ``browser``, so that
+    ``make test-fast`` can leave the slow parts out (the markers are listed in pyproject)."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """Load the seed documents once; each test then runs inside a transaction that is rolled

@@ -17,7 +17,7 @@ import pytest
 
 from tests.documents import seed_report as expected
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.libreoffice]
 SPREADSHEET_CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
 
 

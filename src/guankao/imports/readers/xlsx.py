@@ -3,7 +3,7 @@
 Only what an import needs is read: sheet names, shared strings, number formats (to show a
 percentage as ``98%``), cell values and merged ranges. Formulas are refused: a cached result
 may be missing or stale, and the preview must show what the file says, not a guess
-(docs/decisions/0032-formula-cells.md).
+(docs/decisions/0032-formula-cells-refused.md).
 """
 
 from __future__ import annotations
