@@ -7,14 +7,28 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.test import Client
 
+from guankao.core.accounts import membership_grant
 from guankao.core.exceptions import DataFileError
-from guankao.core.models import Agency
+from guankao.core.models import Agency, Jurisdiction, Role
+from guankao.core.permissions import NotPermitted, Scope
 from guankao.directory.datafile import load_directory_translations, parse_translation_file
 from guankao.directory.languages import TARGET_CODES
 from guankao.directory.models import ContentKind, ContentTranslation, TranslationStatus
 from guankao.directory.services import TranslationError, translation_update
 from guankao.divisions.models import ServiceArea, Task
+
+
+def keelung_coordinator(username: str, slug: str = "keelung") -> User:
+    user = User.objects.create_user(username, is_staff=True)
+    membership_grant(
+        user=user,
+        role=Role.COORDINATOR,
+        jurisdiction=Jurisdiction.objects.get(slug=slug),
+        actor=None,
+    )
+    return user
 
 
 @pytest.mark.django_db
@@ -41,7 +55,7 @@ def test_loading_again_writes_nothing() -> None:
 
 @pytest.mark.django_db
 def test_a_reviewed_translation_is_never_overwritten_by_a_draft() -> None:
-    user = User.objects.create_user("reviewer", is_staff=True)
+    user = keelung_coordinator("reviewer")
     row = ContentTranslation.objects.get(kind="agency", source="民政處", language="en")
     translation_update(
         translation=row, text="Department of Civil Affairs", status="reviewed", actor=user
@@ -55,7 +69,7 @@ def test_a_reviewed_translation_is_never_overwritten_by_a_draft() -> None:
 
 @pytest.mark.django_db
 def test_back_to_draft_clears_the_review() -> None:
-    user = User.objects.create_user("reviewer2", is_staff=True)
+    user = keelung_coordinator("reviewer2")
     row = ContentTranslation.objects.get(kind="agency", source="衛生局", language="vi")
     translation_update(translation=row, text=row.text, status="reviewed", actor=user)
     translation_update(translation=row, text="Cục Y tế Cơ Long", status="draft", actor=user)
@@ -86,3 +100,40 @@ def test_a_broken_file_names_the_entry(tmp_path: Path) -> None:
     path.write_text("areas:\n  生活適應輔導:\n    en: Life\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="vi: missing"):
         parse_translation_file(path)
+
+
+@pytest.mark.django_db
+def test_a_translation_belongs_to_the_jurisdictions_that_print_its_text() -> None:
+    keelung = Jurisdiction.objects.get(slug="keelung")
+    police = ContentTranslation.objects.get(kind="agency", source="警察局", language="vi")
+    assert police.role_scopes() == [Scope(keelung.pk)]
+    unused = ContentTranslation(kind="task", source="沒有任何分工表用到的文字", language="vi")
+    assert unused.role_scopes() == [Scope(None)]
+
+
+@pytest.mark.django_db
+def test_a_coordinator_of_another_city_may_not_edit_keelungs_translation() -> None:
+    other = keelung_coordinator("hsinchu-coordinator", slug="hsinchu")
+    row = ContentTranslation.objects.get(kind="agency", source="衛生局", language="vi")
+    with pytest.raises(NotPermitted):
+        translation_update(translation=row, text="Sửa đổi", status="reviewed", actor=other)
+    row.refresh_from_db()
+    assert (row.text != "Sửa đổi", row.status) == (True, "draft")
+
+
+@pytest.mark.django_db
+def test_the_edit_page_refuses_a_coordinator_of_another_city(client: Client) -> None:
+    client.force_login(keelung_coordinator("hsinchu-coordinator", slug="hsinchu"))
+    row = ContentTranslation.objects.filter(
+        kind="task", language="vi", source__contains="家庭暴力"
+    )[0]
+    url = f"/directory/staff/translations/{row.pk}/"
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"text": "Bị sửa", "status": "reviewed"})
+    assert response.status_code == 403
+    row.refresh_from_db()
+    assert row.text != "Bị sửa"
+    client.force_login(keelung_coordinator("keelung-coordinator"))
+    assert client.post(url, {"text": "Đã sửa", "status": "reviewed"}).status_code == 302
+    row.refresh_from_db()
+    assert (row.text, row.status) == ("Đã sửa", "reviewed")

@@ -13,7 +13,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from guankao.core.models import Jurisdiction
+from guankao.core.permissions import Scope
 from guankao.directory.languages import BY_CODE, TARGET_CODES
+from guankao.divisions.models import Task
 
 
 class ContentKind(models.TextChoices):
@@ -100,3 +103,26 @@ class ContentTranslation(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == TranslationStatus.DRAFT
+
+    def role_scopes(self) -> list[Scope]:
+        """The jurisdictions whose tables print this source text, for the role matrix.
+
+        The translation memory is shared, so an edit reaches every jurisdiction that uses the
+        text: whoever edits it must hold the role in all of them. A text no table uses any more
+        has the national scope (administrators only).
+        """
+        tasks = Task.objects.all()
+        if self.kind == ContentKind.TASK:
+            ids = tasks.filter(text=self.source).values_list("table__jurisdiction_id", flat=True)
+        elif self.kind == ContentKind.AREA:
+            ids = tasks.filter(area__name=self.source).values_list(
+                "table__jurisdiction_id", flat=True
+            )
+        elif self.kind == ContentKind.AGENCY:
+            ids = tasks.filter(
+                Q(agency__label=self.source) | Q(co_leads__label=self.source)
+            ).values_list("table__jurisdiction_id", flat=True)
+        else:
+            ids = Jurisdiction.objects.filter(name=self.source).values_list("pk", flat=True)
+        found = sorted(set(ids))
+        return [Scope(jurisdiction_id) for jurisdiction_id in found] or [Scope(None)]

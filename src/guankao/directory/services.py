@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guankao.core.exceptions import GuankaoError
+from guankao.core.permissions import Action, can, ensure_can
 from guankao.core.services import Actor, audit_record, model_update, snapshot
 from guankao.directory.models import ContentTranslation, TranslationStatus
 
@@ -50,11 +51,24 @@ def translation_draft_upsert(
     return existing, changed
 
 
+def translation_editable_by(user: Actor, translation: ContentTranslation) -> bool:
+    """Whether ``user`` may edit ``translation`` (the rule ``translation_update`` enforces)."""
+    return user is not None and all(
+        can(user, Action.DATA_EDIT, scope) for scope in translation.role_scopes()
+    )
+
+
 @transaction.atomic
 def translation_update(
     *, translation: ContentTranslation, text: str, status: str, actor: Actor
 ) -> ContentTranslation:
-    """Save a person's edit: new text and status; marking it reviewed records who and when."""
+    """Save a person's edit: new text and status; marking it reviewed records who and when.
+
+    Raises ``NotPermitted`` unless ``actor`` may edit the data of every jurisdiction whose
+    tables use the text (``ContentTranslation.role_scopes``).
+    """
+    for scope in translation.role_scopes():
+        ensure_can(actor, Action.DATA_EDIT, scope)
     text = text.strip()
     if not text:
         raise TranslationError(_("譯文不可空白。"))

@@ -6,6 +6,7 @@ Login required, and staff status; writes go through the services. Basic HTML for
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +20,7 @@ from guankao.core.permissions import Action, role_required
 from guankao.directory.forms import NewVersionForm, TranslationForm
 from guankao.directory.languages import BY_CODE, TARGET_CODES
 from guankao.directory.models import ContentKind, ContentTranslation, TranslationStatus
-from guankao.directory.services import translation_update
+from guankao.directory.services import translation_editable_by, translation_update
 from guankao.directory.table_diff import diff_tables
 from guankao.divisions.models import DivisionTable
 from guankao.divisions.services import division_table_copy
@@ -128,6 +129,9 @@ def translations(request: HttpRequest, /) -> HttpResponse:
 def edit_translation(request: HttpRequest, /, pk: int) -> HttpResponse:
     """Edit one translation's text and status; "reviewed" records who and when."""
     translation = get_object_or_404(ContentTranslation, pk=pk)
+    if not translation_editable_by(request.user, translation):
+        # The memory is shared: a coordinator edits only texts their own jurisdiction prints.
+        raise PermissionDenied(str(_("這段譯文也用於您沒有管理權限的縣市，無法修改。")))
     if request.method == "POST":
         form = TranslationForm(request.POST)
         if form.is_valid():
