@@ -140,8 +140,7 @@ def _measure(report: object, fmt: str, runs: int) -> tuple[float, float, float, 
 def run() -> str:
     """Run the benchmark and return a Markdown section with the figures."""
     _setup()
-    from guankao.performance.datafile import parse_performance_file
-    from guankao.performance.selectors import report_data_from_file
+    from guankao.performance.datafile import parse_performance_file, report_data_from_file
 
     seed = report_data_from_file(parse_performance_file(SEED))
     synthetic = synthetic_report()

@@ -63,8 +63,8 @@ def test_a_milestone_the_achievement_does_not_mention_is_not_done_and_warned() -
     from guankao.imports.performance import ParsedIndicator
 
     indicator = ParsedIndicator(
-        number=1, text="推動托育中心設置時程。", standard="預計於 113年 6月完成南區托育中心設置。",
-        achievement="刻正辦理規劃設計。", measures=(), where="表!C2", row="2",
+        number=1, text="推動托育中心設置時程。", standard_text="預計於 113年 6月完成南區托育中心設置。",
+        achievement_text="刻正辦理規劃設計。", measures=(), where="表!C2", row="2",
     )  # fmt: skip
     measures, issues = derive_measures(indicator, "表!C2", "2")
     assert [(m.label, m.due, m.done) for m in measures] == [

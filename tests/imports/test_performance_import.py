@@ -304,11 +304,11 @@ def test_a_row_the_model_refuses_is_reported_where_it_was_read(
     """The parser catches these first; should one slip past it, the save still names the cell."""
     zero = MeasureRow("志工人數", "numeric", Decimal(0), Decimal(10), "人", "")
     indicator = ParsedIndicator(
-        number=1, text="志工人數。", standard="志工 0人。", achievement="志工 10人。",
+        number=1, text="志工人數。", standard_text="志工 0人。", achievement_text="志工 10人。",
         measures=(zero,), where="表!B3", row="3",
     )  # fmt: skip
     plan = ParsedPlan(
-        number=1, name="志願服務", budget=4701, execution_rate=None, control_code=5,
+        number=1, name="志願服務", budget_thousands=4701, reported_rate=None, control_code=5,
         control_note="", indicators=(indicator,), where="表!A3", row="3",
     )  # fmt: skip
     parsed = PerformanceImport("表.xlsx", "", (plan,), (), 1, measures_from_table=True)

@@ -123,8 +123,8 @@ def test_measures_pair_targets_with_achievements_by_unit_and_order() -> None:
         row="S 第2列",
         number=1,
         text="親子館服務。",
-        standard="到館服務 7萬 5,000人次，親子活動 400場、講座 8場。",
-        achievement="到館 7萬 6,428人次，辦理親子活動 406場、講座 13場，志工 20名。",
+        standard_text="到館服務 7萬 5,000人次，親子活動 400場、講座 8場。",
+        achievement_text="到館 7萬 6,428人次，辦理親子活動 406場、講座 13場，志工 20名。",
         measures=(),
     )
     measures, issues = derive_measures(indicator, "S!B2", "S 第2列")

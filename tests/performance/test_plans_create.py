@@ -30,8 +30,8 @@ def plan_rows(count: int, *, first: int = 1, target: str = "100") -> list[PlanRo
         PlanRow(
             number=n,
             name=f"第{n}項計畫",
-            budget=1_000 + n,
-            execution_rate=Decimal(100),
+            budget_thousands=1_000 + n,
+            reported_rate=Decimal(100),
             control_code=5,
             control_note="",
             indicators=(
@@ -48,13 +48,13 @@ def one_by_one(year: int, rows: list[PlanRow]) -> None:
     for row in rows:
         plan = services.plan_upsert(
             department=department(), year=year, number=row.number, name=row.name,
-            budget_thousands=row.budget, control_code=row.control_code,
-            control_note=row.control_note, reported_rate=row.execution_rate, actor=None,
+            budget_thousands=row.budget_thousands, control_code=row.control_code,
+            control_note=row.control_note, reported_rate=row.reported_rate, actor=None,
         )  # fmt: skip
         for i in row.indicators:
             indicator = services.indicator_upsert(
-                plan=plan, number=i.number, text=i.text, standard_text=i.standard,
-                achievement_text=i.achievement, actor=None,
+                plan=plan, number=i.number, text=i.text, standard_text=i.standard_text,
+                achievement_text=i.achievement_text, actor=None,
             )  # fmt: skip
             for position, m in enumerate(i.measures, start=1):
                 services.measure_upsert(

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from guankao.performance import rules
-from guankao.performance.datafile import parse_performance_file
+from guankao.performance.datafile import parse_performance_file, report_data_from_file
 from guankao.performance.report_model import (
     AchievementData,
     IndicatorData,
@@ -22,7 +22,6 @@ from guankao.performance.report_model import (
     ReviewData,
     chinese_number,
 )
-from guankao.performance.selectors import report_data_from_file
 
 SEED = Path(__file__).resolve().parents[2] / "src/guankao/seeds/hsinchu-social-performance-108.yaml"
 END_2019 = datetime.date(2019, 12, 31)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from guankao.performance import selectors
-from guankao.performance.datafile import parse_performance_file
+from guankao.performance.datafile import parse_performance_file, report_data_from_file
 from guankao.performance.exceptions import NotFound
 from guankao.performance.report_model import ReportData
 from tests.performance import factories
@@ -34,7 +34,7 @@ def without_ids(value: Any) -> Any:
 
 def test_database_and_data_file_give_the_same_report_model() -> None:
     from_db = selectors.performance_report(department_slug="hsinchu-social", roc_year=108)
-    from_file = selectors.report_data_from_file(parse_performance_file(SEED))
+    from_file = report_data_from_file(parse_performance_file(SEED))
     assert without_ids(from_db) == without_ids(from_file)
     assert from_db.plans[0].id is not None
 

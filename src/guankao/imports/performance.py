@@ -105,8 +105,8 @@ class _Indicator:
     row: str
     number: int | None
     text: str
-    standard: str = ""
-    achievement: str = ""
+    standard_text: str = ""
+    achievement_text: str = ""
 
 
 @dataclass
@@ -185,10 +185,10 @@ def derive_measures(
     figures may name milestones (「預計於 108年完成…」): see ``imports.milestones``.
     """
     issues: list[Issue] = []
-    targets = [q for q in extract_quantities(indicator.standard) if q.value > 0]
-    actuals = extract_quantities(indicator.achievement)
+    targets = [q for q in extract_quantities(indicator.standard_text) if q.value > 0]
+    actuals = extract_quantities(indicator.achievement_text)
     if not targets:
-        milestones = derive_milestones(indicator.standard, indicator.achievement)
+        milestones = derive_milestones(indicator.standard_text, indicator.achievement_text)
         for milestone in milestones:
             if milestone.done is None:
                 issues.append(
@@ -217,7 +217,7 @@ def derive_measures(
     base_label = indicator.text.strip().rstrip("。").strip()
     for index, target in enumerate(targets):
         next_start = (
-            targets[index + 1].start if index + 1 < len(targets) else len(indicator.standard)
+            targets[index + 1].start if index + 1 < len(targets) else len(indicator.standard_text)
         )
         pick = next(
             (i for i, a in enumerate(actuals) if i not in used and a.unit == target.unit), None
@@ -255,7 +255,9 @@ def derive_measures(
         label = (
             base_label
             if len(targets) == 1
-            else _clause(indicator.standard, target.start, target.end, previous_end, next_start)
+            else _clause(
+                indicator.standard_text, target.start, target.end, previous_end, next_start
+            )
             or base_label
         )
         previous_end = target.end
@@ -361,7 +363,7 @@ def _read_row(state: _State, layout: Layout, grid_row: GridRow) -> None:
     current.indicators.extend(added)
     for key, items in (("standard", standards), ("achievement", achievements)):
         if len(added) == 1 and len(items) == 1:
-            setattr(added[0], key, items[0].text)
+            setattr(added[0], f"{key}_text", items[0].text)
             continue
         by_number = {i.number: i for i in added}
         for item in items:
@@ -379,7 +381,7 @@ def _read_row(state: _State, layout: Layout, grid_row: GridRow) -> None:
                     )
                 )
                 continue
-            setattr(target, key, item.text)
+            setattr(target, f"{key}_text", item.text)
 
 
 def _measure_table(
@@ -521,7 +523,7 @@ def _finish_plans(state: _State, any_achievement: bool) -> list[tuple[_Plan, int
                     )
                 )
             numbers.add(number)
-            if not indicator.standard:
+            if not indicator.standard_text:
                 state.issues.append(
                     error(
                         _("衡量指標第 %(n)d 項沒有衡量標準。") % {"n": number},
@@ -529,7 +531,7 @@ def _finish_plans(state: _State, any_achievement: bool) -> list[tuple[_Plan, int
                         indicator.row,
                     )
                 )
-            if any_achievement and not indicator.achievement:
+            if any_achievement and not indicator.achievement_text:
                 state.issues.append(
                     warning(
                         _("衡量指標第 %(n)d 項沒有執行績效。") % {"n": number},
@@ -563,7 +565,7 @@ def parse_performance(grids: list[Grid], *, filename: str) -> PerformanceImport:
             _read_row(state, layout, grid_row)
     if not state.plans:
         raise FileRejected(filename, _("標題列下沒有任何計畫。"))
-    any_achievement = any(i.achievement for p in state.plans for i in p.indicators)
+    any_achievement = any(i.achievement_text for p in state.plans for i in p.indicators)
     numbered = _finish_plans(state, any_achievement)
     plans = [
         ParsedPlan(
@@ -571,8 +573,8 @@ def parse_performance(grids: list[Grid], *, filename: str) -> PerformanceImport:
             row=plan.row,
             number=number,
             name=plan.name,
-            budget=plan.budget,
-            execution_rate=plan.rate,
+            budget_thousands=plan.budget,
+            reported_rate=plan.rate,
             control_code=plan.code,
             control_note=plan.note,
             indicators=tuple(
@@ -581,8 +583,8 @@ def parse_performance(grids: list[Grid], *, filename: str) -> PerformanceImport:
                     row=i.row,
                     number=i.number or 0,
                     text=i.text,
-                    standard=i.standard,
-                    achievement=i.achievement,
+                    standard_text=i.standard_text,
+                    achievement_text=i.achievement_text,
                     measures=(),
                 )
                 for i in plan.indicators

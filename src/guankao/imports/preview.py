@@ -290,9 +290,9 @@ def performance_rows(parsed: PerformanceImport) -> list[PreviewRow]:
     for plan in parsed.plans:
         plan_values = (
             f"{plan.number}. {plan.name}",
-            format_thousands(plan.budget),
-            format_percent(plan.execution_rate, 2).replace(".00%", "%")
-            if plan.execution_rate is not None
+            format_thousands(plan.budget_thousands),
+            format_percent(plan.reported_rate, 2).replace(".00%", "%")
+            if plan.reported_rate is not None
             else "—",
             f"{plan.control_code}（{plan.control_note}）"
             if plan.control_note
@@ -306,8 +306,8 @@ def performance_rows(parsed: PerformanceImport) -> list[PreviewRow]:
                         indicator.where,
                         *plan_values,
                         f"{indicator.number}. {indicator.text}",
-                        indicator.standard,
-                        indicator.achievement,
+                        indicator.standard_text,
+                        indicator.achievement_text,
                         "\n".join(measure_text(m) for m in indicator.measures),
                     ),
                 )

@@ -49,14 +49,7 @@ from guankao.imports.preview import (
 from guankao.imports.readers import read_grids
 from guankao.imports.text import normalise_key
 from guankao.performance.models import Plan
-from guankao.performance.services import (
-    PlanRowInvalid,
-    check_editable,
-    indicator_upsert,
-    measure_upsert,
-    plan_upsert,
-    plans_create,
-)
+from guankao.performance.services import PlanRowInvalid, check_editable, plans_replace
 from guankao.tw import YearMonth, format_roc_date, from_roc_year, parse_phone, parse_roc_date
 
 
@@ -355,97 +348,14 @@ def apply_performance(
     year = from_roc_year(target.roc_year)
     # The performance app's rule: a final report is sent back to draft before its data changes.
     check_editable(department=target.department, year=year)
-    # What the year holds already, read in three queries: rows that would not change are not
-    # written (nor looked up again), so re-importing or correcting a file stays quick.
-    existing = {
-        plan.number: plan
-        for plan in Plan.objects.filter(department=target.department, year=year).prefetch_related(
-            "indicators__measures"
-        )
-    }
-    plans: list[Plan] = []
-    new_plans = [row for row in parsed.plans if row.number not in existing]
-    for row in parsed.plans:
-        if row.number not in existing:  # created all at once below
-            continue
-        plan_data = {
-            "name": row.name,
-            "budget_thousands": row.budget,
-            "control_code": row.control_code,
-            "control_note": row.control_note,
-            "reported_rate": row.execution_rate,
-        }
-        plan = existing[row.number]
-        if not _same(plan, plan_data):
-            with _at(row.where):
-                plan = plan_upsert(
-                    department=target.department, year=year, number=row.number, actor=actor,
-                    name=row.name, budget_thousands=row.budget, control_code=row.control_code,
-                    control_note=row.control_note, reported_rate=row.execution_rate,
-                )  # fmt: skip
-        plans.append(plan)
-        old_indicators = {i.number: i for i in existing[row.number].indicators.all()}
-        kept_indicators: set[int] = set()
-        for indicator_row in row.indicators:
-            indicator_data = {
-                "text": indicator_row.text,
-                "standard_text": indicator_row.standard,
-                "achievement_text": indicator_row.achievement,
-            }
-            indicator = old_indicators.get(indicator_row.number)
-            if indicator is None or not _same(indicator, indicator_data):
-                with _at(indicator_row.where):
-                    indicator = indicator_upsert(
-                        plan=plan, number=indicator_row.number, actor=actor, **indicator_data
-                    )
-            kept_indicators.add(indicator.pk)
-            old_measures = (
-                {m.position: m for m in old_indicators[indicator_row.number].measures.all()}
-                if indicator_row.number in old_indicators
-                else {}
-            )
-            kept_measures: set[int] = set()
-            for position, m in enumerate(indicator_row.measures, start=1):
-                measure_data: dict[str, Any] = {
-                    "label": m.label,
-                    "kind": m.kind,
-                    "target": m.target,
-                    "actual": m.actual,
-                    "unit": m.unit,
-                    "actual_unit": m.actual_unit,
-                    "due": m.due,
-                    "done": m.done,
-                }
-                measure = old_measures.get(position)
-                if measure is None or not _same(measure, measure_data):
-                    with _at(indicator_row.where):
-                        measure = measure_upsert(
-                            indicator=indicator, position=position, actor=actor, **measure_data
-                        )
-                kept_measures.add(measure.pk)
-            if {m.pk for m in old_measures.values()} - kept_measures:
-                delete_except(queryset=indicator.measures.all(), keep=kept_measures, actor=actor)
-        if {i.pk for i in old_indicators.values()} - kept_indicators:
-            delete_except(queryset=plan.indicators.all(), keep=kept_indicators, actor=actor)
     try:
-        plans += plans_create(
-            department=target.department,
-            year=year,
-            plans=new_plans,
-            actor=actor,
+        return plans_replace(
+            department=target.department, year=year, plans=parsed.plans, actor=actor
         )
     except PlanRowInvalid as problem:
-        bad_plan = next(r for r in new_plans if r.number == problem.plan)
+        bad_plan = next(r for r in parsed.plans if r.number == problem.plan)
         bad = next((i for i in bad_plan.indicators if i.number == problem.indicator), bad_plan)
         raise ImportFailed(f"{bad.where}：{'；'.join(problem.messages)}") from None
-    plans.sort(key=lambda plan: plan.number)
-    if {p.pk for p in existing.values()} - {plan.pk for plan in plans}:
-        delete_except(
-            queryset=Plan.objects.filter(department=target.department, year=year),
-            keep={plan.pk for plan in plans},
-            actor=actor,
-        )
-    return plans
 
 
 def read_division(path: Path, *, filename: str, target: DivisionTarget) -> DivisionImport:

@@ -20,15 +20,20 @@ from guankao.performance.models import (
     Measure,
     MeasureKind,
     PerformanceReport,
-    Plan,
     ReportStatus,
+)
+from guankao.performance.report_model import (
+    AchievementData,
+    IndicatorData,
+    MeasureData,
+    PlanData,
+    ReportData,
+    ReviewData,
 )
 from guankao.performance.rows import IndicatorRow, MeasureRow, PlanRow
 from guankao.performance.services import (
-    indicator_upsert,
     key_achievement_upsert,
-    measure_upsert,
-    plan_upsert,
+    plans_replace,
     report_upsert,
     shortfall_review_upsert,
 )
@@ -107,8 +112,8 @@ def _indicator_row(record: Record) -> IndicatorRow:
     return IndicatorRow(
         number=record.integer("number", minimum=1),
         text=record.text("text"),
-        standard=record.text("standard"),
-        achievement=record.text("achievement", required=False),
+        standard_text=record.text("standard"),
+        achievement_text=record.text("achievement", required=False),
         measures=tuple(_measure_row(r) for r in measures),
     )
 
@@ -129,8 +134,8 @@ def _plan_row(record: Record) -> PlanRow:
     return PlanRow(
         number=record.integer("number", minimum=1),
         name=record.text("name"),
-        budget=record.integer("budget", minimum=0),
-        execution_rate=rate,
+        budget_thousands=record.integer("budget", minimum=0),
+        reported_rate=rate,
         control_code=code,
         control_note=note,
         indicators=tuple(indicators),
@@ -216,54 +221,13 @@ def load_performance_file(*, path: Path, actor: Actor) -> PerformanceReport:
         parent=None,
         actor=actor,
     )
-    measures: dict[tuple[int, int, int], Measure] = {}
-    kept_plans: set[int] = set()
-    for plan_row in parsed.plans:
-        plan = plan_upsert(
-            department=department,
-            year=year,
-            number=plan_row.number,
-            name=plan_row.name,
-            budget_thousands=plan_row.budget,
-            control_code=plan_row.control_code,
-            control_note=plan_row.control_note,
-            reported_rate=plan_row.execution_rate,
-            actor=actor,
-        )
-        kept_plans.add(plan.pk)
-        kept_indicators: set[int] = set()
-        for indicator_row in plan_row.indicators:
-            indicator = indicator_upsert(
-                plan=plan,
-                number=indicator_row.number,
-                text=indicator_row.text,
-                standard_text=indicator_row.standard,
-                achievement_text=indicator_row.achievement,
-                actor=actor,
-            )
-            kept_indicators.add(indicator.pk)
-            kept_measures: set[int] = set()
-            for position, m in enumerate(indicator_row.measures, start=1):
-                measure = measure_upsert(
-                    indicator=indicator,
-                    position=position,
-                    label=m.label,
-                    kind=m.kind,
-                    target=m.target,
-                    actual=m.actual,
-                    unit=m.unit,
-                    actual_unit=m.actual_unit,
-                    due=m.due,
-                    done=m.done,
-                    actor=actor,
-                )
-                kept_measures.add(measure.pk)
-                measures[(plan_row.number, indicator_row.number, position)] = measure
-            delete_except(queryset=indicator.measures.all(), keep=kept_measures, actor=actor)
-        delete_except(queryset=plan.indicators.all(), keep=kept_indicators, actor=actor)
-    delete_except(
-        queryset=Plan.objects.filter(department=department, year=year), keep=kept_plans, actor=actor
-    )
+    plans_replace(department=department, year=year, plans=parsed.plans, actor=actor)
+    measures = {
+        (m.indicator.plan.number, m.indicator.number, m.position): m
+        for m in Measure.objects.filter(
+            indicator__plan__department=department, indicator__plan__year=year
+        ).select_related("indicator__plan")
+    }
     for row in parsed.shortfalls:
         shortfall_review_upsert(
             measure=measures[(row.plan, row.indicator, row.measure)],
@@ -289,3 +253,48 @@ def load_performance_file(*, path: Path, actor: Actor) -> PerformanceReport:
         queryset=KeyAchievement.objects.filter(report=report), keep=kept_items, actor=actor
     )
     return report
+
+
+def report_data_from_file(parsed: PerformanceFile, *, rate_method: str = "reported") -> ReportData:
+    """The report model of a data file as read, without the database (benchmarks, previews)."""
+    reviews = {(s.plan, s.indicator, s.measure): s for s in parsed.shortfalls}
+
+    def review(plan: int, indicator: int, position: int) -> ReviewData | None:
+        row = reviews.get((plan, indicator, position))
+        return ReviewData(row.reason, row.improvement) if row else None
+
+    plans = tuple(
+        PlanData(
+            number=p.number,
+            **p.data(),
+            indicators=tuple(
+                IndicatorData(
+                    number=i.number,
+                    **i.data(),
+                    measures=tuple(
+                        MeasureData(
+                            position=position,
+                            **m.data(),
+                            review=review(p.number, i.number, position),
+                        )
+                        for position, m in enumerate(i.measures, start=1)
+                    ),
+                )
+                for i in p.indicators
+            ),
+        )
+        for p in parsed.plans
+    )
+    return ReportData(
+        department_slug=parsed.department_slug,
+        department_name=parsed.department_name,
+        jurisdiction_name=parsed.jurisdiction_name,
+        year=from_roc_year(parsed.roc_year),
+        title=parsed.title,
+        preface=parsed.preface,
+        code_footnote=parsed.code_footnote,
+        status=parsed.status,
+        rate_method=rate_method,
+        plans=plans,
+        achievements=tuple(AchievementData(n, t, b) for n, t, b in parsed.achievements),
+    )

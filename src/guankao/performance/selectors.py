@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
@@ -29,10 +28,6 @@ from guankao.performance.report_model import (
     ReviewData,
 )
 from guankao.tw import from_roc_year, to_roc_year
-
-if TYPE_CHECKING:
-    # Only the type: datafile writes through services, which read through this module.
-    from guankao.performance.datafile import PerformanceFile
 
 
 def department_get(*, slug: str) -> Agency:
@@ -162,64 +157,6 @@ def performance_report(
     report = report_get(department=department, roc_year=roc_year, published_only=published_only)
     report.department = department  # already loaded with its jurisdiction
     return report_data(report)
-
-
-def report_data_from_file(parsed: PerformanceFile, *, rate_method: str = "reported") -> ReportData:
-    """The report model of a data file as read, without the database (benchmarks, previews)."""
-    reviews = {(s.plan, s.indicator, s.measure): s for s in parsed.shortfalls}
-
-    def review(plan: int, indicator: int, position: int) -> ReviewData | None:
-        row = reviews.get((plan, indicator, position))
-        return ReviewData(row.reason, row.improvement) if row else None
-
-    plans = tuple(
-        PlanData(
-            number=p.number,
-            name=p.name,
-            budget_thousands=p.budget,
-            control_code=p.control_code,
-            control_note=p.control_note,
-            reported_rate=p.execution_rate,
-            indicators=tuple(
-                IndicatorData(
-                    number=i.number,
-                    text=i.text,
-                    standard_text=i.standard,
-                    achievement_text=i.achievement,
-                    measures=tuple(
-                        MeasureData(
-                            position=position,
-                            label=m.label,
-                            kind=m.kind,
-                            target=m.target,
-                            actual=m.actual,
-                            unit=m.unit,
-                            actual_unit=m.actual_unit,
-                            due=m.due,
-                            done=m.done,
-                            review=review(p.number, i.number, position),
-                        )
-                        for position, m in enumerate(i.measures, start=1)
-                    ),
-                )
-                for i in p.indicators
-            ),
-        )
-        for p in parsed.plans
-    )
-    return ReportData(
-        department_slug=parsed.department_slug,
-        department_name=parsed.department_name,
-        jurisdiction_name=parsed.jurisdiction_name,
-        year=from_roc_year(parsed.roc_year),
-        title=parsed.title,
-        preface=parsed.preface,
-        code_footnote=parsed.code_footnote,
-        status=parsed.status,
-        rate_method=rate_method,
-        plans=plans,
-        achievements=tuple(AchievementData(n, t, b) for n, t, b in parsed.achievements),
-    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -17,6 +18,7 @@ from guankao.core.services import (
     Actor,
     audit_record,
     check_new,
+    delete_except,
     insert_many,
     model_update,
     upsert,
@@ -139,13 +141,24 @@ class PlanRowInvalid(ValidationError):
 _RELATED = ["department", "plan", "indicator"]
 
 
+@contextmanager
+def _naming(plan: int, indicator: int | None = None) -> Iterator[None]:
+    """Raise a row's ``ValidationError`` (or ``ValueError``) as ``PlanRowInvalid`` naming it."""
+    try:
+        yield
+    except PlanRowInvalid:
+        raise
+    except ValidationError as problem:
+        raise PlanRowInvalid(problem, plan, indicator) from None
+    except ValueError as problem:
+        raise PlanRowInvalid(ValidationError(str(problem)), plan, indicator) from None
+
+
 def _checked(rows: Sequence[M], plan: int, indicator: int | None = None) -> Sequence[M]:
     """``check_new`` on new rows, so that an error names its plan and indicator."""
     for row in rows:
-        try:
+        with _naming(plan, indicator):
             check_new(row, related=_RELATED)
-        except ValidationError as problem:
-            raise PlanRowInvalid(problem, plan, indicator) from None
     return rows
 
 
@@ -174,17 +187,7 @@ def plans_create(
             raise PlanRowInvalid(ValidationError(_("計畫或指標編號重複或無效。")), row.number)
         taken.add(row.number)
     new_plans = [
-        Plan(
-            department=department,
-            year=year,
-            number=row.number,
-            name=row.name,
-            budget_thousands=row.budget,
-            control_code=row.control_code,
-            control_note=row.control_note,
-            reported_rate=row.execution_rate,
-        )
-        for row in plans
+        Plan(department=department, year=year, number=row.number, **row.data()) for row in plans
     ]
     for row, plan in zip(plans, new_plans, strict=True):
         _checked([plan], row.number)
@@ -192,16 +195,7 @@ def plans_create(
     indicators: list[Indicator] = []
     for row, plan in zip(plans, created, strict=True):
         indicators += _checked(
-            [
-                Indicator(
-                    plan=plan,
-                    number=i.number,
-                    text=i.text,
-                    standard_text=i.standard,
-                    achievement_text=i.achievement,
-                )
-                for i in row.indicators
-            ],
+            [Indicator(plan=plan, number=i.number, **i.data()) for i in row.indicators],
             row.number,
         )
     indicators = insert_many(instances=indicators, actor=actor)
@@ -210,7 +204,7 @@ def plans_create(
     for (plan_number, indicator_row), indicator in zip(indicator_rows, indicators, strict=True):
         measures += _checked(
             [
-                Measure(indicator=indicator, position=position, **vars(m))
+                Measure(indicator=indicator, position=position, **m.data())
                 for position, m in enumerate(indicator_row.measures, start=1)
             ],
             plan_number,
@@ -218,6 +212,102 @@ def plans_create(
         )
     insert_many(instances=measures, actor=actor)
     return created
+
+
+def _unchanged(instance: models.Model, data: dict[str, Any]) -> bool:
+    """Whether saving ``data`` would change nothing (the comparison ``model_update`` makes)."""
+    return all(getattr(instance, name) == value for name, value in data.items())
+
+
+def _delete_missing(
+    *, queryset: models.QuerySet[M], old: Iterable[M], kept: set[int], actor: Actor
+) -> None:
+    """``delete_except`` on ``queryset``, skipped when none of its ``old`` rows is gone."""
+    if {row.pk for row in old} - kept:
+        delete_except(queryset=queryset, keep=kept, actor=actor)
+
+
+def _plan_replace(*, department: Agency, year: int, plan: Plan, row: PlanRow, actor: Actor) -> Plan:
+    """Bring ``plan`` (read with its indicators and measures) up to ``row``."""
+    old_indicators = {i.number: i for i in plan.indicators.all()}
+    if not _unchanged(plan, row.data()):
+        with _naming(row.number):
+            plan = plan_upsert(
+                department=department, year=year, number=row.number, actor=actor, **row.data()
+            )
+    kept_indicators: set[int] = set()
+    for indicator_row in row.indicators:
+        old = old_indicators.get(indicator_row.number)
+        indicator = old
+        with _naming(row.number, indicator_row.number):
+            if indicator is None or not _unchanged(indicator, indicator_row.data()):
+                indicator = indicator_upsert(
+                    plan=plan, number=indicator_row.number, actor=actor, **indicator_row.data()
+                )
+            old_measures = {m.position: m for m in old.measures.all()} if old else {}
+            kept_measures: set[int] = set()
+            for position, measure_row in enumerate(indicator_row.measures, start=1):
+                measure = old_measures.get(position)
+                if measure is None or not _unchanged(measure, measure_row.data()):
+                    measure = measure_upsert(
+                        indicator=indicator, position=position, actor=actor, **measure_row.data()
+                    )
+                kept_measures.add(measure.pk)
+        kept_indicators.add(indicator.pk)
+        _delete_missing(
+            queryset=indicator.measures.all(),
+            old=old_measures.values(),
+            kept=kept_measures,
+            actor=actor,
+        )
+    _delete_missing(
+        queryset=plan.indicators.all(),
+        old=old_indicators.values(),
+        kept=kept_indicators,
+        actor=actor,
+    )
+    return plan
+
+
+@transaction.atomic
+def plans_replace(
+    *, department: Agency, year: int, plans: Sequence[PlanRow], actor: Actor
+) -> list[Plan]:
+    """Make ``plans`` the plans of ``department`` for the Gregorian ``year``, with their
+    indicators and measures: what differs is updated, new plans are added in bulk
+    (``plans_create``), and plans, indicators and measures no longer listed are deleted. Each
+    write is audited and a row that would not change is not written, so the same rows again
+    write nothing. The seed data file and imports both write through here.
+
+    Returns the plans by number. Raises ``PlanRowInvalid`` (a ``ValidationError``) naming the
+    plan and indicator of a row that breaks a rule; nothing is written then.
+    """
+    # What the year holds already, read in three queries: rows that would not change are not
+    # written (nor looked up again), so loading the same rows or a corrected file stays quick.
+    existing = {
+        plan.number: plan
+        for plan in Plan.objects.filter(department=department, year=year).prefetch_related(
+            "indicators__measures"
+        )
+    }
+    kept = [
+        _plan_replace(
+            department=department, year=year, plan=existing[row.number], row=row, actor=actor
+        )
+        for row in plans
+        if row.number in existing
+    ]
+    new_rows = [row for row in plans if row.number not in existing]
+    if new_rows:
+        kept += plans_create(department=department, year=year, plans=new_rows, actor=actor)
+    kept.sort(key=lambda plan: plan.number)
+    _delete_missing(
+        queryset=Plan.objects.filter(department=department, year=year),
+        old=existing.values(),
+        kept={plan.pk for plan in kept},
+        actor=actor,
+    )
+    return kept
 
 
 @transaction.atomic
