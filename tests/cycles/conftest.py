@@ -15,8 +15,9 @@ from guankao.cycles.services import (
     FigureInput,
     TaskInput,
     submission_save_draft,
-    submission_submit,
+    submission_transition,
 )
+from guankao.cycles.state import Transition
 
 
 @dataclass
@@ -59,4 +60,4 @@ def fill_and_submit(submission: Submission, actor: User | None) -> Submission:
         tasks=complete_tasks(whole),
         actor=actor,
     )
-    return submission_submit(submission=whole, actor=actor)
+    return submission_transition(submission=whole, transition=Transition.SUBMIT, actor=actor)

@@ -26,6 +26,7 @@ def put(client: Client, url: str, body: Any) -> Any:
 def test_openapi_lists_the_cycles_endpoints() -> None:
     schema = Client().get("/api/v1/openapi.json").json()
     assert "/api/v1/cycles/submissions/{pk}/draft" in schema["paths"]
+    assert "/api/v1/cycles/submissions/{pk}/transitions" in schema["paths"]
     assert "/api/v1/cycles/periods/{pk}/committee-report" in schema["paths"]
 
 
@@ -110,6 +111,70 @@ def test_after_approval_409(demo: Demo, client_for: ClientFor) -> None:
     assert reopened.status_code == 400
     assert reopened.json()["detail"] == "重新開放已核定的資料時，請寫明理由。"
     assert Submission.objects.get(pk=health.pk).status == "approved"
+
+
+def post(client: Client, url: str, body: Any) -> Any:
+    return client.post(url, body, content_type="application/json")
+
+
+def test_one_endpoint_takes_every_transition(demo: Demo, client_for: ClientFor) -> None:
+    civil = Submission.objects.get(pk=demo.submission("keelung-civil-affairs").pk)
+    assert civil.status == "submitted"
+    url = f"/api/v1/cycles/submissions/{civil.pk}/transitions"
+    coordinator = client_for("demo-coordinator")
+    returned = post(
+        coordinator, url, {"transition": "return", "reason": "請補日期。", "version": civil.version}
+    )
+    assert returned.status_code == 200, returned.content
+    body = returned.json()
+    assert (body["status"], body["status_label"], body["version"]) == (
+        "returned",
+        "退回修正",
+        civil.version + 1,
+    )
+    assert body["comments"][-1]["kind"] == "return"
+    assert body["comments"][-1]["body"] == "請補日期。"
+    submitted = post(client_for("demo-reporter-civil"), url, {"transition": "submit"})
+    assert submitted.status_code == 200, submitted.content
+    assert submitted.json()["status"] == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "detail"),
+    [
+        ({"transition": "approve"}, 409, "這份填報目前為「已核定」，不能核定。"),
+        ({"transition": "return", "reason": "x"}, 409, "這份填報目前為「已核定」，不能退回修正。"),
+        ({"transition": "reopen"}, 400, "重新開放已核定的資料時，請寫明理由。"),
+        ({"transition": "reopen", "reason": "  "}, 400, "重新開放已核定的資料時，請寫明理由。"),
+        ({"transition": "publish"}, 400,
+         "不明的狀態變更「publish」；可用的有：submit、return、approve、reopen。"),
+        ({"transition": "reopen", "reason": "有誤。", "version": 1}, 409, "儲存失敗"),
+    ],
+)  # fmt: skip
+def test_a_wrong_transition_answers_json_with_a_detail(
+    body: dict[str, Any], status: int, detail: str, demo: Demo, client_for: ClientFor
+) -> None:
+    health = demo.submission("keelung-health")
+    before = (AuditEntry.objects.count(), Submission.objects.get(pk=health.pk).version)
+    response = post(
+        client_for("demo-coordinator"), f"/api/v1/cycles/submissions/{health.pk}/transitions", body
+    )
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"].startswith(detail)
+    assert (AuditEntry.objects.count(), Submission.objects.get(pk=health.pk).version) == before
+
+
+def test_a_transition_the_role_does_not_allow_is_403(demo: Demo, client_for: ClientFor) -> None:
+    civil = demo.submission("keelung-civil-affairs")
+    response = post(
+        client_for("demo-reviewer"),
+        f"/api/v1/cycles/submissions/{civil.pk}/transitions",
+        {"transition": "approve"},
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"] == "您的角色沒有「核定」的權限。"
+    assert Submission.objects.get(pk=civil.pk).status == "submitted"
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from guankao.cycles import committee_document as committee
 from guankao.cycles import services
 from guankao.cycles.committee import CommitteeReport
 from guankao.cycles.selectors import committee_report, submission_whole
+from guankao.cycles.state import Transition
 from tests.cycles.conftest import Demo
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +58,10 @@ def approved(demo: Demo) -> CommitteeReport:
     services.submission_save_draft(
         submission=police, expected_version=1, tasks=tasks, actor=reporter
     )
-    services.submission_submit(submission=police, actor=reporter)
-    services.submission_approve(submission=police, actor=demo.user("demo-coordinator"))
+    services.submission_transition(transition=Transition.SUBMIT, submission=police, actor=reporter)
+    services.submission_transition(
+        transition=Transition.APPROVE, submission=police, actor=demo.user("demo-coordinator")
+    )
     return committee_report(demo.period, today=timezone.localdate())
 
 

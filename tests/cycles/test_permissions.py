@@ -25,6 +25,7 @@ from guankao.cycles import services
 from guankao.cycles.apis import router
 from guankao.cycles.models import Attachment, Submission, SubmissionStatus
 from guankao.cycles.selectors import submission_whole
+from guankao.cycles.state import Transition
 from guankao.cycles.urls import urlpatterns
 from tests.cycles.conftest import Demo, complete_tasks, fill_and_submit
 
@@ -164,6 +165,18 @@ CASES = [
          api("/submissions/{pk}/approve"), state=S.SUBMITTED),
     Case("api:submission_reopen", Action.SUBMISSION_REOPEN, True, "post",
          api("/submissions/{pk}/reopen"), state=S.APPROVED, data=lambda c: {"reason": "有誤。"}),
+    Case("api:submit:submission_transition", Action.SUBMISSION_SUBMIT, True, "post",
+         api("/submissions/{pk}/transitions"), state=S.DRAFT,
+         data=lambda c: {"transition": "submit"}),
+    Case("api:return:submission_transition", Action.SUBMISSION_RETURN, True, "post",
+         api("/submissions/{pk}/transitions"), state=S.SUBMITTED,
+         data=lambda c: {"transition": "return", "reason": "請補充。"}),
+    Case("api:approve:submission_transition", Action.SUBMISSION_APPROVE, True, "post",
+         api("/submissions/{pk}/transitions"), state=S.SUBMITTED,
+         data=lambda c: {"transition": "approve", "version": c.submission.version}),
+    Case("api:reopen:submission_transition", Action.SUBMISSION_REOPEN, True, "post",
+         api("/submissions/{pk}/transitions"), state=S.APPROVED,
+         data=lambda c: {"transition": "reopen", "reason": "有誤。"}),
     Case("submission_comment", Action.COMMENT_ADD, True, "post",
          api("/submissions/{pk}/comments"), state=S.SUBMITTED,
          data=lambda c: {"entry": _first_entry(c), "body": "請補充。"}),
@@ -206,7 +219,9 @@ def _prepare(demo: Demo, case: Case) -> Ctx:
     if case.state in (S.SUBMITTED, S.APPROVED):
         fill_and_submit(police, reporter)
     if case.state == S.APPROVED:
-        services.submission_approve(submission=police, actor=coordinator)
+        services.submission_transition(
+            transition=Transition.APPROVE, submission=police, actor=coordinator
+        )
     return Ctx(demo=demo, submission=Submission.objects.with_scope().get(pk=police.pk))
 
 
@@ -308,8 +323,11 @@ def test_reporter_a_cannot_read_or_change_b_drafts_by_url_or_api(
     demo: Demo, client_for: Callable[[str | None], Client]
 ) -> None:
     civil = demo.submission("keelung-civil-affairs")
-    services.submission_return(
-        submission=civil, comment="請修正。", actor=demo.user("demo-coordinator")
+    services.submission_transition(
+        transition=Transition.RETURN,
+        submission=civil,
+        reason="請修正。",
+        actor=demo.user("demo-coordinator"),
     )  # back to a draft-like state, with the agency
     police = client_for("demo-reporter-police")
     for url in [

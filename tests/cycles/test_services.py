@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
 
 from guankao.core.accounts import membership_grant, user_ensure
 from guankao.core.models import Agency, AuditEntry, Jurisdiction, Role
-from guankao.core.permissions import NotPermitted
+from guankao.core.permissions import NotPermitted, can
 from guankao.cycles import services
-from guankao.cycles.errors import (
+from guankao.cycles.exceptions import (
     EditConflict,
     IncompleteSubmission,
     InputRejected,
@@ -29,7 +30,7 @@ from guankao.cycles.models import (
     TaskEntry,
 )
 from guankao.cycles.selectors import submission_whole
-from guankao.cycles.state import RULES, Transition
+from guankao.cycles.state import TRANSITIONS, Transition
 from guankao.divisions.models import DivisionTable
 from guankao.performance.models import Measure
 from tests.cycles.conftest import Demo, complete_tasks, fill_and_submit
@@ -249,23 +250,29 @@ def _submission_in(status: SubmissionStatus, demo: Demo) -> Submission:
         return police
     fill_and_submit(police, demo.user("demo-reporter-police"))
     if status == SubmissionStatus.RETURNED:
-        services.submission_return(submission=police, comment="請補充。", actor=coordinator)
+        services.submission_transition(
+            transition=Transition.RETURN, submission=police, reason="請補充。", actor=coordinator
+        )
     if status == SubmissionStatus.APPROVED:
-        services.submission_approve(submission=police, actor=coordinator)
+        services.submission_transition(
+            transition=Transition.APPROVE, submission=police, actor=coordinator
+        )
     return Submission.objects.with_scope().get(pk=police.pk)
 
 
+def _actor_for(transition: Transition, demo: Demo) -> User:
+    return demo.user(
+        "demo-reporter-police" if transition == Transition.SUBMIT else "demo-coordinator"
+    )
+
+
 def _run(transition: Transition, submission: Submission, demo: Demo) -> Submission:
-    reporter, coordinator = demo.user("demo-reporter-police"), demo.user("demo-coordinator")
-    if transition == Transition.SUBMIT:
-        return services.submission_submit(submission=submission, actor=reporter)
-    if transition == Transition.RETURN:
-        return services.submission_return(
-            submission=submission, comment="請修正。", actor=coordinator
-        )
-    if transition == Transition.APPROVE:
-        return services.submission_approve(submission=submission, actor=coordinator)
-    return services.submission_reopen(submission=submission, reason="數字有誤。", actor=coordinator)
+    return services.submission_transition(
+        submission=submission,
+        transition=transition,
+        reason="數字有誤，請修正。",
+        actor=_actor_for(transition, demo),
+    )
 
 
 @pytest.mark.parametrize("transition", list(Transition))
@@ -281,7 +288,7 @@ def test_every_transition_from_every_status(
             tasks=complete_tasks(submission_whole(submission.pk)),
             actor=demo.user("demo-reporter-police"),
         )
-    rule = RULES[transition]
+    rule = TRANSITIONS.row(transition)
     audit = AuditEntry.objects.count()
     if status in rule.sources:
         after = _run(transition, submission, demo)
@@ -289,7 +296,7 @@ def test_every_transition_from_every_status(
         assert Submission.objects.get(pk=submission.pk).status == rule.target
         entry = AuditEntry.objects.filter(action=transition.value).latest("pk")
         assert entry.before == {"status": status.value}
-        assert entry.after is not None and entry.after["status"] == rule.target.value
+        assert entry.after is not None and entry.after["status"] == rule.target
     else:
         with pytest.raises(InvalidTransition) as refused:
             _run(transition, submission, demo)
@@ -308,7 +315,7 @@ def test_an_incomplete_submission_cannot_be_sent(demo: Demo) -> None:
         actor=None,
     )
     with pytest.raises(IncompleteSubmission) as refused:
-        services.submission_submit(submission=police, actor=None)
+        services.submission_transition(transition=Transition.SUBMIT, submission=police, actor=None)
     assert refused.value.missing == ["警察局 第2項", "警察局 第3項"]
     assert "尚有 2 項未填寫" in str(refused.value)
 
@@ -330,8 +337,11 @@ def test_approved_data_cannot_be_changed(demo: Demo) -> None:
 def test_only_a_coordinator_reopens(username: str, demo: Demo) -> None:
     approved = _submission_in(SubmissionStatus.APPROVED, demo)
     with pytest.raises(NotPermitted):
-        services.submission_reopen(
-            submission=approved, reason="想再改。", actor=demo.user(username)
+        services.submission_transition(
+            transition=Transition.REOPEN,
+            submission=approved,
+            reason="想再改。",
+            actor=demo.user(username),
         )
     assert Submission.objects.get(pk=approved.pk).status == SubmissionStatus.APPROVED
 
@@ -340,12 +350,115 @@ def test_reopening_needs_a_reason_that_is_kept(demo: Demo) -> None:
     approved = _submission_in(SubmissionStatus.APPROVED, demo)
     coordinator = demo.user("demo-coordinator")
     with pytest.raises(InputRejected, match="請寫明理由"):
-        services.submission_reopen(submission=approved, reason="  ", actor=coordinator)
-    services.submission_reopen(submission=approved, reason="第2項人次重複計算。", actor=coordinator)
+        services.submission_transition(
+            transition=Transition.REOPEN, submission=approved, reason="  ", actor=coordinator
+        )
+    services.submission_transition(
+        transition=Transition.REOPEN,
+        submission=approved,
+        reason="第2項人次重複計算。",
+        actor=coordinator,
+    )
     entry = AuditEntry.objects.filter(action="reopen").latest("pk")
     assert entry.actor == coordinator
     assert entry.after == {"status": "returned", "comment": "第2項人次重複計算。"}
     assert approved.comments.filter(kind=CommentKind.REOPEN).get().body == "第2項人次重複計算。"
+
+
+PEOPLE = ["demo-reporter-police", "demo-reporter-civil", "demo-reviewer", "demo-coordinator",
+          "demo-admin"]  # fmt: skip
+START = {
+    Transition.SUBMIT: SubmissionStatus.DRAFT,
+    Transition.RETURN: SubmissionStatus.SUBMITTED,
+    Transition.APPROVE: SubmissionStatus.SUBMITTED,
+    Transition.REOPEN: SubmissionStatus.APPROVED,
+}
+
+
+@pytest.mark.parametrize("username", PEOPLE)
+@pytest.mark.parametrize("transition", list(Transition))
+def test_each_row_is_allowed_to_its_action_and_refused_to_the_others(
+    transition: Transition, username: str, demo: Demo
+) -> None:
+    submission = _submission_in(START[transition], demo)
+    if transition == Transition.SUBMIT:
+        whole = submission_whole(submission.pk)
+        services.submission_save_draft(
+            submission=whole,
+            expected_version=whole.version,
+            tasks=complete_tasks(whole),
+            actor=None,
+        )
+    row = TRANSITIONS.row(transition)
+    actor = demo.user(username)
+    before = (AuditEntry.objects.count(), Submission.objects.get(pk=submission.pk).version)
+    if can(actor, row.action, submission):
+        services.submission_transition(
+            submission=submission, transition=transition, reason="請修正。", actor=actor
+        )
+        assert Submission.objects.get(pk=submission.pk).status == row.target
+    else:
+        with pytest.raises(NotPermitted, match="您的角色沒有"):
+            services.submission_transition(
+                submission=submission, transition=transition, reason="請修正。", actor=actor
+            )
+        after = (AuditEntry.objects.count(), Submission.objects.get(pk=submission.pk).version)
+        assert after == before
+    # Who may is the matrix's answer: the agency's own reporter submits, the coordinator decides.
+    assert can(actor, row.action, submission) == (
+        username == ("demo-reporter-police" if transition == Transition.SUBMIT
+                     else "demo-coordinator")
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("transition", [Transition.RETURN, Transition.REOPEN])
+@pytest.mark.parametrize("reason", ["", "   ", "\n"])
+def test_a_reason_is_required_where_the_table_says(
+    transition: Transition, reason: str, demo: Demo
+) -> None:
+    submission = _submission_in(START[transition], demo)
+    row = TRANSITIONS.row(transition)
+    assert row.needs_reason
+    before = (AuditEntry.objects.count(), Submission.objects.get(pk=submission.pk).version)
+    with pytest.raises(InputRejected) as refused:
+        services.submission_transition(
+            submission=submission, transition=transition, reason=reason, actor=_actor_for(
+                transition, demo)
+        )  # fmt: skip
+    assert str(refused.value) == str(row.reason_missing)
+    assert "請寫明理由" in str(refused.value)
+    assert (AuditEntry.objects.count(), Submission.objects.get(pk=submission.pk).version) == before
+    assert Submission.objects.get(pk=submission.pk).status == START[transition]
+
+
+def test_the_table_rows() -> None:
+    assert [
+        (r.name, sorted(r.sources), r.target, r.action.value, r.needs_reason)
+        for r in TRANSITIONS.rows
+    ] == [
+        ("submit", ["draft", "returned"], "submitted", "submission.submit", False),
+        ("return", ["submitted"], "returned", "submission.return", True),
+        ("approve", ["submitted"], "approved", "submission.approve", False),
+        ("reopen", ["approved"], "returned", "submission.reopen", True),
+    ]
+    assert [r.name for r in TRANSITIONS.available("submitted")] == ["return", "approve"]
+    assert TRANSITIONS.available("approved")[0].done == "已重新開放，機關可再修改。"
+
+
+def test_the_docs_table_is_the_state_machine() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "cycles.md").read_text()
+    for row in TRANSITIONS.rows:
+        sources = ", ".join(sorted(row.sources))
+        line = f"| {row.label} `{row.name}` | {sources} | {row.target} |"
+        assert line in docs, line
+        assert f"`{row.action.value}`" in docs
+
+
+def test_an_unknown_transition_is_refused(demo: Demo) -> None:
+    police = demo.submission(POLICE)
+    with pytest.raises(InputRejected, match="不明的狀態變更「archive」；可用的有：submit、return"):
+        services.submission_transition(submission=police, transition="archive", actor=None)
+    assert Submission.objects.get(pk=police.pk).status == SubmissionStatus.DRAFT
 
 
 def test_comments_do_not_interrupt_a_reporter(demo: Demo) -> None:
@@ -409,8 +522,10 @@ def test_approved_year_end_actuals_flow_into_the_measures(code: str, flows: bool
     services.submission_save_draft(
         submission=whole, expected_version=1, tasks={}, measures=measures, actor=None
     )
-    services.submission_submit(submission=whole, actor=None)
-    services.submission_approve(submission=whole, actor=coordinator)
+    services.submission_transition(transition=Transition.SUBMIT, submission=whole, actor=None)
+    services.submission_transition(
+        transition=Transition.APPROVE, submission=whole, actor=coordinator
+    )
     measure = Measure.objects.get(pk=first.measure_id)
     if flows:
         assert measure.actual == Decimal(1234)

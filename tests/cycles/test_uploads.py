@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from guankao.cycles.errors import InputRejected
+from guankao.cycles.exceptions import InputRejected
 from guankao.cycles.uploads import check_upload
 from tests.cycles.files import (
     EXE,

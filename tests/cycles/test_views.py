@@ -19,6 +19,7 @@ from guankao.core.models import Agency, AuditEntry, Jurisdiction, Role
 from guankao.cycles import services
 from guankao.cycles.models import Attachment, Figure, MeasureEntry, Submission, TaskEntry
 from guankao.cycles.selectors import submission_whole
+from guankao.cycles.state import Transition
 from guankao.tw import format_roc_date
 from tests.cycles.conftest import Demo, complete_tasks, fill_and_submit
 from tests.cycles.files import EXE, docx_bytes, odt_bytes, pdf_bytes, png_bytes, upload
@@ -231,8 +232,11 @@ def test_a_save_after_approval_is_refused(demo: Demo, client_for: ClientFor) -> 
 def test_a_forged_form_for_another_agency_is_refused(demo: Demo, client_for: ClientFor) -> None:
     police = demo.submission(POLICE)
     civil = demo.submission("keelung-civil-affairs")
-    services.submission_return(
-        submission=civil, comment="請修正。", actor=demo.user("demo-coordinator")
+    services.submission_transition(
+        transition=Transition.RETURN,
+        submission=civil,
+        reason="請修正。",
+        actor=demo.user("demo-coordinator"),
     )
     foreign = submission_whole(civil.pk).task_entries.all()[0]
     client = client_for("demo-reporter-police")

@@ -25,9 +25,10 @@ from guankao.core.api_auth import API_AUTH
 from guankao.core.models import Agency, Jurisdiction
 from guankao.core.permissions import Action, NotPermitted, api_require
 from guankao.cycles import reminders, selectors, services
-from guankao.cycles.errors import EditConflict, InvalidTransition, SubmissionLocked
+from guankao.cycles.exceptions import EditConflict, InvalidTransition, SubmissionLocked
 from guankao.cycles.forms import parse_figure
 from guankao.cycles.models import ReminderKind, ReportingPeriod, Submission, SubmissionStatus
+from guankao.cycles.state import TRANSITIONS, Transition
 from guankao.divisions.models import DivisionTable
 from guankao.tw import format_roc_date, parse_roc_date
 
@@ -143,6 +144,12 @@ class DraftIn(Schema):
 
 class VersionIn(Schema):
     version: int | None = Field(None, ge=1)
+
+
+class TransitionIn(Schema):
+    transition: str = Field(max_length=20, description="submit, return, approve or reopen")
+    reason: str = Field("", max_length=2000, description="needed to return and to reopen")
+    version: int | None = Field(None, ge=1, description="the version this move is based on")
 
 
 class ReasonIn(Schema):
@@ -442,69 +449,59 @@ def submission_draft(request: HttpRequest, pk: int, payload: DraftIn) -> Any:
     return _submission_out(selectors.submission_whole(pk))
 
 
-def _transition(request: HttpRequest, pk: int, action: Action, run: Any) -> Any:
-    submission = _submission(request, pk, action)
+def _transition(
+    request: HttpRequest, pk: int, transition: str, reason: str, version: int | None
+) -> Any:
+    """Every transition endpoint: the row's action for 401/403, then the one service."""
+    row = TRANSITIONS.row(transition)  # an unknown name answers 400
+    submission = _submission(request, pk, row.action)
     try:
-        run(submission)
+        services.submission_transition(
+            submission=submission,
+            transition=row.name,
+            reason=reason,
+            actor=request.user,
+            expected_version=version,
+        )
     except EditConflict as error:
         return _conflict(error)
     except (InvalidTransition, SubmissionLocked) as error:
         raise HttpError(409, str(error)) from None
+    except NotPermitted as error:
+        raise HttpError(403, str(error)) from None
     return _submission_out(selectors.submission_whole(pk))
+
+
+@router.post(
+    "/submissions/{pk}/transitions",
+    response={200: SubmissionOut, 409: Conflict},
+    summary="Move the submission: submit, return, approve or reopen",
+)
+def submission_transition(request: HttpRequest, pk: int, payload: TransitionIn) -> Any:
+    return _transition(request, pk, payload.transition, payload.reason, payload.version)
+
+
+# The four URLs below came first; each is the endpoint above with its transition in the path.
 
 
 @router.post("/submissions/{pk}/submit", response={200: SubmissionOut, 409: Conflict})
 def submission_submit(request: HttpRequest, pk: int, payload: VersionIn) -> Any:
-    return _transition(
-        request,
-        pk,
-        Action.SUBMISSION_SUBMIT,
-        lambda s: services.submission_submit(
-            submission=s, actor=request.user, expected_version=payload.version
-        ),
-    )
+    return _transition(request, pk, Transition.SUBMIT, "", payload.version)
 
 
 @router.post("/submissions/{pk}/return", response={200: SubmissionOut, 409: Conflict})
 def submission_return(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
-    return _transition(
-        request,
-        pk,
-        Action.SUBMISSION_RETURN,
-        lambda s: services.submission_return(
-            submission=s,
-            comment=payload.reason,
-            actor=request.user,
-            expected_version=payload.version,
-        ),
-    )
+    return _transition(request, pk, Transition.RETURN, payload.reason, payload.version)
 
 
 @router.post("/submissions/{pk}/approve", response={200: SubmissionOut, 409: Conflict})
 def submission_approve(request: HttpRequest, pk: int, payload: VersionIn) -> Any:
-    return _transition(
-        request,
-        pk,
-        Action.SUBMISSION_APPROVE,
-        lambda s: services.submission_approve(
-            submission=s, actor=request.user, expected_version=payload.version
-        ),
-    )
+    return _transition(request, pk, Transition.APPROVE, "", payload.version)
 
 
 @router.post("/submissions/{pk}/reopen", response={200: SubmissionOut, 409: Conflict})
 def submission_reopen(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
-    return _transition(
-        request,
-        pk,
-        Action.SUBMISSION_REOPEN,
-        lambda s: services.submission_reopen(
-            submission=s,
-            reason=payload.reason,
-            actor=request.user,
-            expected_version=payload.version,
-        ),
-    )
+    return _transition(request, pk, Transition.REOPEN, payload.reason, payload.version)
 
 
 @router.post("/submissions/{pk}/comments", response={201: CommentOut})

@@ -26,6 +26,7 @@ from guankao.core.services import Actor
 from guankao.cycles import services
 from guankao.cycles.models import ReportingPeriod, Submission, SubmissionStatus
 from guankao.cycles.selectors import submission_whole
+from guankao.cycles.state import Transition
 from guankao.divisions.models import DivisionTable
 from guankao.tw import YearMonth
 
@@ -111,7 +112,7 @@ def _fill(submission: Submission, actor: Actor) -> None:
     services.submission_save_draft(
         submission=whole, expected_version=whole.version, tasks=tasks, actor=actor
     )
-    services.submission_submit(submission=whole, actor=actor)
+    services.submission_transition(submission=whole, transition=Transition.SUBMIT, actor=actor)
 
 
 def _samples(period: ReportingPeriod, users: dict[str, User]) -> None:
@@ -130,11 +131,14 @@ def _samples(period: ReportingPeriod, users: dict[str, User]) -> None:
                 body=f"{SAMPLE}辦理情形完整，建議下期補充受益人數的統計方式。",
                 actor=reviewer,
             )
-            services.submission_approve(submission=submission, actor=coordinator)
+            services.submission_transition(
+                submission=submission, transition=Transition.APPROVE, actor=coordinator
+            )
         elif target == SubmissionStatus.RETURNED:
-            services.submission_return(
+            services.submission_transition(
                 submission=submission,
-                comment=f"{SAMPLE}請補充各場次的辦理日期與地點。",
+                transition=Transition.RETURN,
+                reason=f"{SAMPLE}請補充各場次的辦理日期與地點。",
                 actor=coordinator,
             )
 

@@ -318,18 +318,14 @@ def _plain(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-class ReasonForm(forms.Form):
-    """A return or a reopen: the reason is required, the version guards against stale pages."""
+class TransitionForm(forms.Form):
+    """A button of the state machine: the version the page showed, and a reason for a return or
+    a reopen. Whether the reason is needed is the table's rule (``cycles.state``), checked by
+    the service, not here."""
 
     reason = forms.CharField(
-        label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
-
-
-class VersionForm(forms.Form):
-    """A transition without text (submit, approve): only the version the page showed."""
-
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
 

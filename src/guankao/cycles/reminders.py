@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from guankao.core.permissions import Action, ensure_can
 from guankao.core.services import Actor, audit_record
-from guankao.cycles.errors import InputRejected
+from guankao.cycles.exceptions import InputRejected
 from guankao.cycles.models import Reminder, ReminderKind, Submission, SubmissionStatus
 from guankao.cycles.selectors import reporters_of
 from guankao.tw import format_roc_date

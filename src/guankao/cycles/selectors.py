@@ -25,7 +25,7 @@ from guankao.cycles.committee import (
     MeasureLine,
     TaskLine,
 )
-from guankao.cycles.errors import PeriodError
+from guankao.cycles.exceptions import PeriodError
 from guankao.cycles.models import (
     Attachment,
     Figure,

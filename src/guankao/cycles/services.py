@@ -2,7 +2,8 @@
 
 Each function is keyword-only, atomic, checks the role matrix (``ensure_can``; ``actor=None`` is
 the system) and leaves an audit entry; each change to a submission also keeps a numbered
-revision. Statuses change only here, through ``cycles.state.next_status``.
+revision. Statuses change only here, in ``submission_transition``, driven by the table
+``cycles.state.TRANSITIONS``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from guankao.core.models import Agency, Jurisdiction
 from guankao.core.permissions import Action, ensure_can
 from guankao.core.services import Actor, audit_record, model_update
 from guankao.cycles import selectors
-from guankao.cycles.errors import (
+from guankao.cycles.exceptions import (
     EditConflict,
     IncompleteSubmission,
     InputRejected,
@@ -45,7 +46,7 @@ from guankao.cycles.models import (
     stored_name,
 )
 from guankao.cycles.snapshots import Snapshot, changes_as_audit, diff, snapshot
-from guankao.cycles.state import EDITABLE, RULES, Transition, next_status
+from guankao.cycles.state import EDITABLE, TRANSITIONS, Transition
 from guankao.cycles.uploads import MAX_FILES_PER_ENTRY, CheckedFile, check_upload
 from guankao.divisions.models import DivisionTable, Task
 from guankao.performance.models import Measure, MeasureKind
@@ -432,49 +433,67 @@ def _apply_measure(entry: MeasureEntry, measure: MeasureInput) -> None:
 
 # --- the state machine ---------------------------------------------------------------------
 
+# What each transition stamps on the submission besides its status.
+_STAMPS: dict[str, tuple[str, str]] = {
+    Transition.SUBMIT: ("submitted_at", "submitted_by"),
+    Transition.RETURN: ("decided_at", "decided_by"),
+    Transition.APPROVE: ("decided_at", "decided_by"),
+    Transition.REOPEN: ("decided_at", "decided_by"),
+}
 
-def _transition(
+
+@transaction.atomic
+def submission_transition(
     *,
     submission: Submission,
-    transition: Transition,
+    transition: str,
+    reason: str = "",
     actor: Actor,
-    expected_version: int | None,
-    fields: dict[str, Any],
-    comment: str = "",
-    comment_kind: str = "",
+    expected_version: int | None = None,
 ) -> Submission:
-    rule = RULES[transition]
+    """Move the submission along the row ``transition`` of ``cycles.state.TRANSITIONS``.
+
+    In order: the row must exist (``InputRejected``), the matrix must allow its action over this
+    submission (``NotPermitted``), it must start from the current status (``InvalidTransition``),
+    a reason must be given when the row needs one (``InputRejected``; it is kept as a comment),
+    and a submit needs every entry filled in (``IncompleteSubmission``). Then the version is
+    claimed (``EditConflict`` when ``expected_version`` is stale), a revision kept and the
+    change audited. Approving the last period of the year lets the measures' actuals flow on.
+    """
+    row = TRANSITIONS.row(transition)
     current = selectors.submission_whole(submission.pk)
-    ensure_can(actor, rule.action, current)
-    target = next_status(current.status, transition)
-    if transition == Transition.SUBMIT:
+    ensure_can(actor, row.action, current)
+    target = TRANSITIONS.check(row, current.status)
+    text = TRANSITIONS.reason(row, reason) if row.needs_reason else ""
+    if row.name == Transition.SUBMIT:
         _ensure_complete(current)
     _claim_version(current, current.version if expected_version is None else expected_version)
     old_status = current.status
-    current.status = target
+    at, by = _STAMPS[row.name]
+    fields: dict[str, Any] = {"status": target, at: timezone.now(), by: _user(actor)}
     for name, value in fields.items():
         setattr(current, name, value)
     current.full_clean()
-    current.save(update_fields=["status", *fields])
-    if comment:
+    current.save(update_fields=list(fields))
+    if text:
         ReviewComment.objects.create(
-            submission=current, kind=comment_kind, body=comment, author=_user(actor)
+            submission=current, kind=CommentKind(row.name), body=text, author=_user(actor)
         )
-    after = snapshot(current)
-    _keep_revision(submission=current, action=transition.value, state=after, actor=actor)
-    details: dict[str, Any] = {"status": target.value}
-    if comment:
-        details["comment"] = comment
+    _keep_revision(submission=current, action=row.name, state=snapshot(current), actor=actor)
+    details: dict[str, Any] = {"status": target}
+    if text:
+        details["comment"] = text
     audit_record(
         actor=actor,
-        action=transition.value,
+        action=row.name,
         obj=current,
         before={"status": old_status},
         after=details,
     )
-    submission.status, submission.version = current.status, current.version
-    for name, value in fields.items():
+    for name, value in [*fields.items(), ("version", current.version)]:
         setattr(submission, name, value)
+    if row.name == Transition.APPROVE and current.period.period.is_last_of_year:
+        _flow_actuals(current, actor)
     return current
 
 
@@ -493,61 +512,6 @@ def _ensure_complete(submission: Submission) -> None:
         )
 
 
-@transaction.atomic
-def submission_submit(
-    *, submission: Submission, actor: Actor, expected_version: int | None = None
-) -> Submission:
-    """Send a draft (or a returned submission) for review; every task needs its 辦理情形."""
-    return _transition(
-        submission=submission,
-        transition=Transition.SUBMIT,
-        actor=actor,
-        expected_version=expected_version,
-        fields={"submitted_at": timezone.now(), "submitted_by": _user(actor)},
-    )
-
-
-def _reason(text: str, message: str) -> str:
-    reason = (text or "").strip()
-    if not reason:
-        raise InputRejected(message)
-    return reason
-
-
-@transaction.atomic
-def submission_return(
-    *, submission: Submission, comment: str, actor: Actor, expected_version: int | None = None
-) -> Submission:
-    """Send a submitted report back to the agency for correction, saying what to correct."""
-    reason = _reason(comment, _("退回時請寫明需要修正的地方。"))
-    return _transition(
-        submission=submission,
-        transition=Transition.RETURN,
-        actor=actor,
-        expected_version=expected_version,
-        fields={"decided_at": timezone.now(), "decided_by": _user(actor)},
-        comment=reason,
-        comment_kind=CommentKind.RETURN,
-    )
-
-
-@transaction.atomic
-def submission_approve(
-    *, submission: Submission, actor: Actor, expected_version: int | None = None
-) -> Submission:
-    """Approve and lock; at the last period of the year the measures' actuals flow on."""
-    approved = _transition(
-        submission=submission,
-        transition=Transition.APPROVE,
-        actor=actor,
-        expected_version=expected_version,
-        fields={"decided_at": timezone.now(), "decided_by": _user(actor)},
-    )
-    if approved.period.period.is_last_of_year:
-        _flow_actuals(approved, actor)
-    return approved
-
-
 def _flow_actuals(submission: Submission, actor: Actor) -> None:
     """The approved year-end actuals become the measures' 執行績效 in the performance report."""
     for entry in submission.measure_entries.all():
@@ -562,21 +526,11 @@ def _flow_actuals(submission: Submission, actor: Actor) -> None:
             )
 
 
-@transaction.atomic
-def submission_reopen(
-    *, submission: Submission, reason: str, actor: Actor, expected_version: int | None = None
-) -> Submission:
-    """Unlock approved data (coordinators only); the reason goes to the comments and audit log."""
-    text = _reason(reason, _("重新開放已核定的資料時，請寫明理由。"))
-    return _transition(
-        submission=submission,
-        transition=Transition.REOPEN,
-        actor=actor,
-        expected_version=expected_version,
-        fields={"decided_at": timezone.now(), "decided_by": _user(actor)},
-        comment=text,
-        comment_kind=CommentKind.REOPEN,
-    )
+def _reason(text: str, message: str) -> str:
+    reason = (text or "").strip()
+    if not reason:
+        raise InputRejected(message)
+    return reason
 
 
 # --- review comments -----------------------------------------------------------------------

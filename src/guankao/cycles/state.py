@@ -6,75 +6,77 @@
                         ▼   │                  │
                       returned ◀───────────────┘
 
-Only the service functions in ``cycles.services`` call :func:`next_status`; nothing else sets
-``Submission.status``.
+Only ``cycles.services.submission_transition`` reads :data:`TRANSITIONS` to change a status;
+nothing else sets ``Submission.status``. Views and API endpoints show the same rows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from guankao.core.permissions import Action
-from guankao.cycles.errors import InvalidTransition
+from guankao.core.state_machine import StateMachine
+from guankao.core.state_machine import Transition as Row
+from guankao.cycles.exceptions import InputRejected, InvalidTransition
 from guankao.cycles.models import SubmissionStatus
 
 
 class Transition(StrEnum):
+    """The names of the transitions (the API's ``"transition"``, the pages' URLs)."""
+
     SUBMIT = "submit"
     RETURN = "return"
     APPROVE = "approve"
     REOPEN = "reopen"
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """From which statuses a transition may start, where it ends, and what the matrix calls it."""
-
-    sources: frozenset[SubmissionStatus]
-    target: SubmissionStatus
-    action: Action
-    label: Promise
-
-
 S = SubmissionStatus
-RULES: dict[Transition, Rule] = {
-    Transition.SUBMIT: Rule(
-        frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, Action.SUBMISSION_SUBMIT, _("送出")
+TRANSITIONS = StateMachine(
+    statuses=SubmissionStatus,
+    rows=(
+        Row(
+            name=Transition.SUBMIT,
+            sources=frozenset({S.DRAFT, S.RETURNED}),
+            target=S.SUBMITTED,
+            action=Action.SUBMISSION_SUBMIT,
+            label=_("送出"),
+            done=_("已送出，等候審查。"),
+        ),
+        Row(
+            name=Transition.RETURN,
+            sources=frozenset({S.SUBMITTED}),
+            target=S.RETURNED,
+            action=Action.SUBMISSION_RETURN,
+            label=_("退回修正"),
+            done=_("已退回機關修正。"),
+            needs_reason=True,
+            reason_missing=_("退回時請寫明理由（需要修正的地方）。"),
+        ),
+        Row(
+            name=Transition.APPROVE,
+            sources=frozenset({S.SUBMITTED}),
+            target=S.APPROVED,
+            action=Action.SUBMISSION_APPROVE,
+            label=_("核定"),
+            done=_("已核定，資料已鎖定。"),
+        ),
+        Row(
+            name=Transition.REOPEN,
+            sources=frozenset({S.APPROVED}),
+            target=S.RETURNED,
+            action=Action.SUBMISSION_REOPEN,
+            label=_("重新開放"),
+            done=_("已重新開放，機關可再修改。"),
+            needs_reason=True,
+            reason_missing=_("重新開放已核定的資料時，請寫明理由。"),
+        ),
     ),
-    Transition.RETURN: Rule(
-        frozenset({S.SUBMITTED}), S.RETURNED, Action.SUBMISSION_RETURN, _("退回修正")
-    ),
-    Transition.APPROVE: Rule(
-        frozenset({S.SUBMITTED}), S.APPROVED, Action.SUBMISSION_APPROVE, _("核定")
-    ),
-    Transition.REOPEN: Rule(
-        frozenset({S.APPROVED}), S.RETURNED, Action.SUBMISSION_REOPEN, _("重新開放")
-    ),
-}
+    invalid=InvalidTransition,
+    rejected=InputRejected,
+    refused=_("這份填報目前為「%(status)s」，不能%(transition)s。"),
+)
 
 # The agency may change its entries only while the submission is with it.
 EDITABLE: frozenset[SubmissionStatus] = frozenset({S.DRAFT, S.RETURNED})
-
-
-def next_status(current: str, transition: Transition) -> SubmissionStatus:
-    """The status after ``transition``; raises :class:`InvalidTransition` when not allowed."""
-    rule = RULES[transition]
-    status = SubmissionStatus(current)
-    if status not in rule.sources:
-        raise InvalidTransition(
-            str(
-                _("這份填報目前為「%(status)s」，不能%(transition)s。")
-                % {"status": status.label, "transition": rule.label}
-            )
-        )
-    return rule.target
-
-
-def allowed_transitions(current: str) -> list[Transition]:
-    """The transitions that may start from ``current``, in the order buttons show them."""
-    status = SubmissionStatus(current)
-    return [t for t, rule in RULES.items() if status in rule.sources]

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from guankao.cycles.errors import InputRejected
+from guankao.cycles.exceptions import InputRejected
 
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 

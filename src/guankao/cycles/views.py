@@ -38,15 +38,14 @@ from guankao.core.permissions import (
     memberships_of,
 )
 from guankao.cycles import committee_document, reminders, selectors, services
-from guankao.cycles.errors import EditConflict, InvalidTransition, SubmissionLocked
+from guankao.cycles.exceptions import EditConflict, InvalidTransition, SubmissionLocked
 from guankao.cycles.forms import (
     UNIT_CHOICES,
     CommentForm,
     DeadlineForm,
     PeriodOpenForm,
-    ReasonForm,
     SubmissionEditor,
-    VersionForm,
+    TransitionForm,
 )
 from guankao.cycles.models import (
     Attachment,
@@ -55,7 +54,7 @@ from guankao.cycles.models import (
     Submission,
     SubmissionStatus,
 )
-from guankao.cycles.state import RULES, Transition, allowed_transitions
+from guankao.cycles.state import TRANSITIONS, Transition
 from guankao.documents.formats import FORMATS
 from guankao.tw import format_roc_date, format_roc_datetime
 
@@ -238,13 +237,13 @@ def _submission_page(
     *,
     status: int = 200,
     error: str = "",
-    reason_form: ReasonForm | None = None,
+    reason_form: TransitionForm | None = None,
 ) -> HttpResponse:
     user = request.user
     transitions = [
-        (t, RULES[t])
-        for t in allowed_transitions(submission.status)
-        if can(user, RULES[t].action, submission)
+        (row.name, row)
+        for row in TRANSITIONS.available(submission.status)
+        if can(user, row.action, submission)
     ]
     return render(
         request,
@@ -259,7 +258,7 @@ def _submission_page(
             "can_audit": can(user, Action.AUDIT_VIEW, submission),
             "late": submission.is_late_on(timezone.localdate()),
             "error": error,
-            "reason_form": reason_form or ReasonForm(),
+            "reason_form": reason_form or TransitionForm(),
             "comment_form": CommentForm(),
         },
         status=status,
@@ -301,10 +300,13 @@ def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
         )
         if request.POST.get("then") == "submit":
-            services.submission_submit(
-                submission=submission, actor=request.user, expected_version=submission.version
+            services.submission_transition(
+                submission=submission,
+                transition=Transition.SUBMIT,
+                actor=request.user,
+                expected_version=submission.version,
             )
-            messages.success(request, _("已送出，等候審查。"))
+            messages.success(request, str(TRANSITIONS.row(Transition.SUBMIT).done))
             return redirect("cycles:submission", pk=pk)
     except EditConflict as error:
         conflict = error
@@ -354,56 +356,31 @@ def _edit_page(
 
 
 def _transition_view(request: HttpRequest, pk: int, transition: Transition) -> HttpResponse:
-    rule = RULES[transition]
-    submission = access_submission(request, pk, rule.action)
-    needs_reason = transition in (Transition.RETURN, Transition.REOPEN)
-    form: ReasonForm | VersionForm = (
-        ReasonForm(request.POST) if needs_reason else VersionForm(request.POST)
-    )
+    """Every button of the state machine: the table's row says who may and what is needed."""
+    row = TRANSITIONS.row(transition)
+    submission = access_submission(request, pk, row.action)
+    form = TransitionForm(request.POST)
     if not form.is_valid():
         whole = selectors.submission_whole(pk)
-        message = _("請寫明理由。") if needs_reason else _("表單不完整，請重新載入頁面。")
-        reason_form = form if isinstance(form, ReasonForm) else None
-        return _submission_page(request, whole, status=400, error=message, reason_form=reason_form)
-    version = form.cleaned_data.get("version")
+        message = _("表單不完整，請重新載入頁面。")
+        return _submission_page(request, whole, status=400, error=message, reason_form=form)
     try:
-        if transition == Transition.SUBMIT:
-            services.submission_submit(
-                submission=submission, actor=request.user, expected_version=version
-            )
-        elif transition == Transition.APPROVE:
-            services.submission_approve(
-                submission=submission, actor=request.user, expected_version=version
-            )
-        elif transition == Transition.RETURN:
-            services.submission_return(
-                submission=submission,
-                comment=form.cleaned_data["reason"],
-                actor=request.user,
-                expected_version=version,
-            )
-        else:
-            services.submission_reopen(
-                submission=submission,
-                reason=form.cleaned_data["reason"],
-                actor=request.user,
-                expected_version=version,
-            )
+        services.submission_transition(
+            submission=submission,
+            transition=row.name,
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+            expected_version=form.cleaned_data.get("version"),
+        )
     except (InvalidTransition, SubmissionLocked, EditConflict) as error:
         return _submission_page(
             request, selectors.submission_whole(pk), status=409, error=str(error)
         )
     except GuankaoError as error:
         return _submission_page(
-            request, selectors.submission_whole(pk), status=400, error=str(error)
+            request, selectors.submission_whole(pk), status=400, error=str(error), reason_form=form
         )
-    done = {
-        Transition.SUBMIT: _("已送出，等候審查。"),
-        Transition.RETURN: _("已退回機關修正。"),
-        Transition.APPROVE: _("已核定，資料已鎖定。"),
-        Transition.REOPEN: _("已重新開放，機關可再修改。"),
-    }[transition]
-    messages.success(request, done)
+    messages.success(request, str(row.done))
     return redirect("cycles:submission", pk=pk)
 
 
