@@ -28,36 +28,39 @@ AREAS = ("生活適應輔導", "醫療生育保健", "保障就業權益", "提�
 
 def division_file(folder: Path) -> Path:
     """5,000 tasks of 50 agencies, one row per task, agency cells merged as tables do."""
-    from guankao.imports.exporting import DIVISION_HEADINGS
-    from guankao.imports.writers import Sheet, write_xlsx
+    from guankao.documents.model import CellValue, Merge, Sheet, TitleLine, Workbook
+    from guankao.documents.render import xlsx
+    from guankao.imports.exporting import DIVISION_COLUMNS
 
-    sheet = Sheet(
-        name="分工表", rows=[["測試市新住民照顧服務業務分工一覽表"], list(DIVISION_HEADINGS)]
-    )
+    rows: list[tuple[CellValue, ...]] = []
+    merges: list[Merge] = []
     per_agency = DIVISION_ROWS // AGENCIES
     for a in range(AGENCIES):
-        first = len(sheet.rows)
+        first = len(rows)
         for n in range(1, per_agency + 1):
             area = AREAS[(n * len(AREAS)) // (per_agency + 1)]
             text = f"{n}.辦理新住民第 {a}-{n} 項照顧服務，提供生活適應、法律諮詢及通譯服務。"
             phone = f"2420-{1000 + a}#{100 + a}" if n == 1 else None
-            sheet.rows.append([area, text, f"測試局處{a:02d}", phone, None])
-        sheet.merges += [(first, 2, len(sheet.rows) - 1, 2), (first, 3, len(sheet.rows) - 1, 3)]
+            rows.append((area, text, f"測試局處{a:02d}", phone, None))
+        merges += [Merge(first, 2, len(rows) - 1, 2), Merge(first, 3, len(rows) - 1, 3)]
+    title = "測試市新住民照顧服務業務分工一覽表"
+    sheet = Sheet("分工表", DIVISION_COLUMNS, tuple(rows), (TitleLine(title),), tuple(merges))
     path = folder / "division-5000.xlsx"
-    write_xlsx([sheet], path)
+    path.write_bytes(xlsx.render(Workbook(title, (sheet,))))
     return path
 
 
 def report_file(folder: Path) -> Path:
     """200 plans of 4 indicators in the report layout, figures in the text (no measure sheet)."""
-    from guankao.imports.exporting import PLAN_HEADINGS, chinese_number
-    from guankao.imports.writers import Percent, Sheet, write_xlsx
+    from guankao.documents.model import CellValue, Sheet, Workbook
+    from guankao.documents.render import xlsx
+    from guankao.imports.exporting import PLAN_COLUMNS, chinese_number
 
-    sheet = Sheet(name="施政計畫", rows=[list(PLAN_HEADINGS)])
+    rows: list[tuple[CellValue, ...]] = []
     for p in range(1, PLANS + 1):
         numbers = range(1, INDICATORS + 1)
-        sheet.rows.append(
-            [
+        rows.append(
+            (
                 f"{chinese_number(p)}、推動第 {p} 項社會福利計畫：",
                 "\n".join(f"{i}.辦理關懷訪視服務人次及宣導場次。" for i in numbers),
                 "\n".join(
@@ -68,12 +71,14 @@ def report_file(folder: Path) -> Path:
                     f"{i}.關懷訪視 {p * 11 + i:,}人次，辦理宣導 {i * 3 + 1}場，計 {i * 50}人參加。"
                     for i in numbers
                 ),
-                Percent(Decimal(98 + p % 3)),
+                Decimal(98 + p % 3) / 100,
                 5,
-            ]
+            )
         )
     path = folder / "report-200.xlsx"
-    write_xlsx([sheet], path)
+    path.write_bytes(
+        xlsx.render(Workbook("施政計畫", (Sheet("施政計畫", PLAN_COLUMNS, tuple(rows)),)))
+    )
     return path
 
 

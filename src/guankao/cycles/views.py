@@ -7,14 +7,11 @@ allow it, 409 when the submission's state or a newer version stands in the way.
 
 from __future__ import annotations
 
-import csv
-import json
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import (
     FileResponse,
     Http404,
@@ -30,14 +27,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guankao.core.exceptions import GuankaoError
-from guankao.core.models import AuditEntry, Role
+from guankao.core.models import Role
 from guankao.core.permissions import (
     Action,
     can,
     denied_message,
     memberships_of,
 )
-from guankao.cycles import committee_document, reminders, selectors, services
+from guankao.cycles import audit_export, committee_document, reminders, selectors, services
 from guankao.cycles.exceptions import EditConflict, InvalidTransition, SubmissionLocked
 from guankao.cycles.forms import (
     UNIT_CHOICES,
@@ -56,7 +53,7 @@ from guankao.cycles.models import (
 )
 from guankao.cycles.state import TRANSITIONS, Transition
 from guankao.documents.formats import FORMATS
-from guankao.tw import format_roc_date, format_roc_datetime
+from guankao.tw import format_roc_date
 
 
 def _deny(action: Action) -> PermissionDenied:
@@ -470,54 +467,14 @@ def submission_audit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _audit_rows(entries: QuerySet[AuditEntry]) -> list[dict[str, Any]]:
-    rows = []
-    for entry in entries:
-        local = timezone.localtime(entry.created_at)
-        before, after = entry.before or {}, entry.after or {}
-        for key in list(dict.fromkeys([*before, *after])) or [""]:
-            rows.append(
-                {
-                    "time": format_roc_datetime(local, seconds=True),
-                    "time_iso": local.isoformat(),
-                    "actor": entry.actor_label,
-                    "action": entry.action,
-                    "object": entry.object_repr,
-                    "field": key,
-                    "before": _cell(before.get(key)),
-                    "after": _cell(after.get(key)),
-                }
-            )
-    return rows
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
 def _export(rows: list[dict[str, Any]], fmt: str, name: str) -> HttpResponse:
     if fmt not in ("csv", "json"):
         raise Http404
     if fmt == "json":
         return JsonResponse(rows, safe=False, json_dumps_params={"ensure_ascii": False})
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    content = audit_export.audit_csv(rows, name)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    response.write("\ufeff")  # UTF-8 with BOM, so spreadsheet programs read the Chinese right
-    headers = {
-        "time": _("時間"),
-        "actor": _("操作者"),
-        "action": _("動作"),
-        "object": _("對象"),
-        "field": _("欄位"),
-        "before": _("變更前"),
-        "after": _("變更後"),
-    }
-    writer = csv.writer(response)
-    writer.writerow(headers.values())
-    for row in rows:
-        writer.writerow([row[key] for key in headers])
     return response
 
 
@@ -526,7 +483,7 @@ def _export(rows: list[dict[str, Any]], fmt: str, name: str) -> HttpResponse:
 def submission_audit_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The submission's audit trail as CSV (UTF-8 with BOM) or JSON."""
     submission = access_submission(request, pk, Action.AUDIT_EXPORT)
-    rows = _audit_rows(selectors.audit_trail(submission))
+    rows = audit_export.audit_rows(selectors.audit_trail(submission))
     return _export(rows, fmt, f"audit-{submission.period.code}-{submission.agency.slug}")
 
 
@@ -535,7 +492,7 @@ def submission_audit_export(request: HttpRequest, pk: int, fmt: str) -> HttpResp
 def period_audit_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The whole period's audit trail as CSV or JSON."""
     period = access_period(request, pk, Action.AUDIT_EXPORT)
-    rows = _audit_rows(selectors.period_audit_trail(period))
+    rows = audit_export.audit_rows(selectors.period_audit_trail(period))
     return _export(rows, fmt, f"audit-{period.jurisdiction.slug}-{period.code}")
 
 

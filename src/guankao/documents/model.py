@@ -1,6 +1,6 @@
 """The document model every renderer reads: plain dataclasses, no Django, no database.
 
-A report module (``documents/reports/<kind>.py``) turns its app's report model into a
+An app's document module (``performance/document.py``, …) turns its app's report model into a
 :class:`Document` (for HTML, PDF, ODT, DOCX) and a :class:`Workbook` (for ODS, XLSX, CSV).
 Renderers only ever see these two, so one report looks the same in every format.
 """
@@ -156,21 +156,72 @@ ColumnKind = Literal["text", "integer", "decimal", "percent", "date"]
 class SheetColumn:
     """A spreadsheet column: header text, the kind of value, and a width in characters.
 
-    ``percent`` values are fractions (0.98 shows as 98%), so formulas on them work.
+    ``percent`` values are fractions (0.98 shows as 98%), so formulas on them work; an ``exact``
+    percent column shows a value that is not a whole percentage with two decimals (99.50%)
+    instead of rounding it. Text in a ``wrap`` column wraps inside the column, top-aligned.
     """
 
     header: str
     kind: ColumnKind = "text"
     width: float = 12
+    wrap: bool = False
+    exact: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TitleLine:
+    """A line above a sheet's header row (its title, its version), merged across every column."""
+
+    text: str
+    bold: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """Body cells shown as one, the first one's value: ``first_row``/``last_row`` index
+    ``Sheet.rows``, the columns ``Sheet.columns``; both ends inclusive. The covered cells keep
+    their values in ``rows`` (CSV, which cannot merge, writes them)."""
+
+    first_row: int
+    first_column: int
+    last_row: int
+    last_column: int
 
 
 @dataclass(frozen=True, slots=True)
 class Sheet:
-    """One worksheet: a header row, then one row of typed values per record."""
+    """One worksheet: title lines, a header row, then one row of typed values per record."""
 
     name: str
     columns: tuple[SheetColumn, ...]
     rows: tuple[tuple[CellValue, ...], ...]
+    title_lines: tuple[TitleLine, ...] = ()
+    merges: tuple[Merge, ...] = ()
+
+    def spans(self) -> tuple[dict[tuple[int, int], tuple[int, int]], set[tuple[int, int]]]:
+        """The merges as (row, column) → (rows, columns) at each first cell, and the covered
+        positions; raises ValueError for a merge outside the sheet or overlapping another."""
+        first: dict[tuple[int, int], tuple[int, int]] = {}
+        covered: set[tuple[int, int]] = set()
+        for m in self.merges:
+            if not (
+                0 <= m.first_row <= m.last_row < len(self.rows)
+                and 0 <= m.first_column <= m.last_column < len(self.columns)
+            ):
+                raise ValueError(f"sheet {self.name!r}: {m} lies outside the sheet")
+            cells = {
+                (r, c)
+                for r in range(m.first_row, m.last_row + 1)
+                for c in range(m.first_column, m.last_column + 1)
+            }
+            if cells & (covered | set(first)):
+                raise ValueError(f"sheet {self.name!r}: {m} overlaps another merge")
+            first[m.first_row, m.first_column] = (
+                m.last_row - m.first_row + 1,
+                m.last_column - m.first_column + 1,
+            )
+            covered |= cells - {(m.first_row, m.first_column)}
+        return first, covered
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,11 +3,13 @@
 What is exported imports back unchanged (docs/decisions/0035-export-templates.md): the
 division template carries a 共同主辦單位 column, so shared tasks survive even when their texts
 differ; the plan template carries a second sheet, 衡量標準明細, so measures come back exactly
-instead of being read again out of the text.
+instead of being read again out of the text. The sheets are the documents app's
+:class:`~guankao.documents.model.Sheet` and are written by its XLSX and ODS renderers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,8 +17,17 @@ from django.utils.translation import gettext as _
 
 from guankao.core.models import Agency
 from guankao.divisions.models import DivisionTable, Task
+from guankao.documents.model import (
+    CellValue,
+    ColumnKind,
+    Merge,
+    Sheet,
+    SheetColumn,
+    TitleLine,
+    Workbook,
+)
+from guankao.documents.render import ods, xlsx
 from guankao.imports.performance import MEASURE_SHEET
-from guankao.imports.writers import CellValue, Percent, Sheet, write_ods, write_xlsx
 from guankao.performance.models import ControlCode, MeasureKind, Plan
 from guankao.tw import format_roc_date
 
@@ -44,6 +55,28 @@ MEASURE_HEADINGS = (
     "實際完成日",
 )
 _DIGITS = "零一二三四五六七八九"
+RENDERERS: dict[str, Callable[[Workbook], bytes]] = {"xlsx": xlsx.render, "ods": ods.render}
+
+
+def _columns(
+    headings: tuple[str, ...], widths: tuple[int, ...], kinds: dict[int, ColumnKind]
+) -> tuple[SheetColumn, ...]:
+    """Template columns: text wraps (cells of several lines show as the report prints them)."""
+    return tuple(
+        SheetColumn(heading, kinds.get(x, "text"), width, wrap=True, exact=True)
+        for x, (heading, width) in enumerate(zip(headings, widths, strict=True))
+    )
+
+
+DIVISION_COLUMNS = _columns(DIVISION_HEADINGS, (16, 60, 24, 18, 24), {})
+PLAN_COLUMNS = _columns(
+    PLAN_HEADINGS, (24, 36, 40, 14, 44, 10, 10), {3: "integer", 5: "percent", 6: "integer"}
+)
+MEASURE_COLUMNS = _columns(
+    MEASURE_HEADINGS,
+    (10, 10, 8, 36, 8, 12, 12, 10, 12, 16, 16),
+    {0: "integer", 1: "integer", 2: "integer", 5: "decimal", 6: "decimal"},
+)
 
 
 def chinese_number(n: int) -> str:
@@ -75,66 +108,56 @@ def _blocks(values: list[object]) -> list[tuple[int, int]]:
 
 def division_sheet(table: DivisionTable | None) -> Sheet:
     """The division table (or an empty template) in the import layout, one row per task."""
-    width = len(DIVISION_HEADINGS)
-    sheet = Sheet(name=_("分工表"), widths=[16, 60, 24, 18, 24])
     title = table.title if table else _("業務分工一覽表")
-    sheet.rows.append([title])
-    sheet.rows.append([_("%(version)s 更新") % {"version": table.version} if table else ""])
-    sheet.rows.append(list(DIVISION_HEADINGS))
-    sheet.merges += [(0, 0, 0, width - 1), (1, 0, 1, width - 1)]
-    sheet.header_rows = {0, 2}
+    version = _("%(version)s 更新") % {"version": table.version} if table else ""
+    lines = (TitleLine(title), TitleLine(version, bold=False))
     if table is None:
-        return sheet
+        return Sheet(_("分工表"), DIVISION_COLUMNS, (), title_lines=lines)
     tasks: list[Task] = list(table.tasks.with_related().in_table_order())
-    first = len(sheet.rows)
+    rows: list[tuple[CellValue, ...]] = []
     for task in tasks:
         text = f"{task.number}.{task.text}" if task.numbered else task.text
         co_leads = "、".join(sorted(agency.label for agency in task.co_leads.all()))
-        sheet.rows.append([task.area.name, text, task.agency.label, task.agency.phone, co_leads])
+        rows.append((task.area.name, text, task.agency.label, task.agency.phone, co_leads))
+    merges: list[Merge] = []
     for start, end in _blocks([t.agency_id for t in tasks]):
         if end > start:
-            sheet.merges += [(first + start, 2, first + end, 2), (first + start, 3, first + end, 3)]
+            merges += [Merge(start, 2, end, 2), Merge(start, 3, end, 3)]
         for area_start, area_end in _blocks([t.area_id for t in tasks[start : end + 1]]):
             if area_end > area_start:
-                sheet.merges.append((first + start + area_start, 0, first + start + area_end, 0))
-    return sheet
+                merges.append(Merge(start + area_start, 0, start + area_end, 0))
+    return Sheet(_("分工表"), DIVISION_COLUMNS, tuple(rows), lines, tuple(merges))
 
 
 def _numbered(items: list[tuple[int, str]]) -> str:
     return "\n".join(f"{number}.{text}" for number, text in items if text)
 
 
-def plan_sheets(plans: list[Plan], title: str) -> list[Sheet]:
+def plan_sheets(plans: list[Plan], title: str) -> tuple[Sheet, Sheet]:
     """A year's plans (or an empty template) in the report layout, plus their measures."""
-    main = Sheet(name=_("施政計畫"), widths=[24, 36, 40, 14, 44, 10, 10])
-    main.rows.append([title])
-    main.rows.append(list(PLAN_HEADINGS))
-    main.merges.append((0, 0, 0, len(PLAN_HEADINGS) - 1))
-    main.header_rows = {0, 1}
-    measures = Sheet(name=MEASURE_SHEET, widths=[10, 10, 8, 36, 8, 12, 12, 10, 12, 16, 16])
-    measures.rows.append(list(MEASURE_HEADINGS))
-    measures.header_rows = {0}
+    rows: list[tuple[CellValue, ...]] = []
+    measures: list[tuple[CellValue, ...]] = []
     for plan in plans:
         indicators = list(plan.indicators.all())
         code: CellValue = plan.control_code
         if plan.control_code == ControlCode.OTHER:
             code = f"{plan.control_code}（{plan.control_note}）"
-        main.rows.append(
-            [
+        rows.append(
+            (
                 f"{chinese_number(plan.number)}、{plan.name}：",
                 _numbered([(i.number, i.text) for i in indicators]),
                 _numbered([(i.number, i.standard_text) for i in indicators]),
                 plan.budget_thousands,
                 _numbered([(i.number, i.achievement_text) for i in indicators]),
-                Percent(plan.reported_rate) if plan.reported_rate is not None else "",
+                plan.reported_rate / 100 if plan.reported_rate is not None else None,
                 code,
-            ]
+            )
         )
         for indicator in indicators:
             for measure in indicator.measures.all():
                 milestone = measure.kind == MeasureKind.MILESTONE
-                measures.rows.append(
-                    [
+                measures.append(
+                    (
                         plan.number,
                         indicator.number,
                         measure.position,
@@ -146,9 +169,12 @@ def plan_sheets(plans: list[Plan], title: str) -> list[Sheet]:
                         measure.actual_unit,
                         format_roc_date(measure.due) if measure.due else "",
                         format_roc_date(measure.done) if measure.done else "",
-                    ]
+                    )
                 )
-    return [main, measures]
+    return (
+        Sheet(_("施政計畫"), PLAN_COLUMNS, tuple(rows), title_lines=(TitleLine(title),)),
+        Sheet(MEASURE_SHEET, MEASURE_COLUMNS, tuple(measures)),
+    )
 
 
 def _number(value: Decimal | None) -> CellValue:
@@ -168,19 +194,18 @@ def plans_title(department: Agency, roc_year: int) -> str:
     }
 
 
-def write_sheets(sheets: list[Sheet], path: Path, file_format: str) -> None:
+def write_sheets(title: str, sheets: tuple[Sheet, ...], path: Path, file_format: str) -> None:
     """Write ``sheets`` as ``xlsx`` or ``ods``."""
-    if file_format == "xlsx":
-        write_xlsx(sheets, path)
-    elif file_format == "ods":
-        write_ods(sheets, path)
-    else:
+    render = RENDERERS.get(file_format)
+    if render is None:
         raise ValueError(f"unknown template format {file_format!r}")
+    path.write_bytes(render(Workbook(title, sheets)))
 
 
 def export_division_template(*, table: DivisionTable | None, path: Path, file_format: str) -> None:
     """Write ``table`` (or an empty template) to ``path`` in the division import layout."""
-    write_sheets([division_sheet(table)], path, file_format)
+    sheet = division_sheet(table)
+    write_sheets(sheet.title_lines[0].text, (sheet,), path, file_format)
 
 
 def export_performance_template(
@@ -188,7 +213,7 @@ def export_performance_template(
 ) -> None:
     """Write a department's plans of one year (or an empty template) to ``path``."""
     if department is None or roc_year is None:
-        sheets = plan_sheets([], _("施政績效報告"))
+        plans, title = [], _("施政績效報告")
     else:
         plans = list(
             Plan.objects.of(department)
@@ -196,5 +221,5 @@ def export_performance_template(
             .order_by("number")
             .prefetch_related("indicators__measures")
         )
-        sheets = plan_sheets(plans, plans_title(department, roc_year))
-    write_sheets(sheets, path, file_format)
+        title = plans_title(department, roc_year)
+    write_sheets(title, plan_sheets(plans, title), path, file_format)

@@ -1,5 +1,7 @@
 """CSV: the first sheet, UTF-8 with a byte-order mark so that spreadsheet programs on Windows
-read the Chinese correctly; numbers as plain digits, dates ISO 8601."""
+read the Chinese correctly; numbers as plain digits, dates ISO 8601, text that could be read as
+a formula prefixed with ' (see formulas). Title lines are rows of one cell; merged cells repeat
+their value, as CSV cannot merge."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import io
 from decimal import Decimal
 
 from guankao.documents.model import CellValue, Workbook
+from guankao.documents.render.formulas import neutralise
 
 
 def _text(value: CellValue) -> str:
@@ -18,6 +21,8 @@ def _text(value: CellValue) -> str:
         return str(int(value)) if value == value.to_integral_value() else str(value.normalize())
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, str):
+        return neutralise(value)
     return str(value)
 
 
@@ -27,7 +32,9 @@ def render(workbook: Workbook) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     if workbook.sheets:
         sheet = workbook.sheets[0]
-        writer.writerow([c.header for c in sheet.columns])
+        for line in sheet.title_lines:
+            writer.writerow([_text(line.text)])
+        writer.writerow([_text(c.header) for c in sheet.columns])
         for row in sheet.rows:
             writer.writerow([_text(v) for v in row])
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")

@@ -16,6 +16,7 @@ from functools import cached_property
 from django.utils.translation import gettext as _
 
 from guankao.core.exceptions import GuankaoError
+from guankao.documents.render.formulas import restore
 
 # Limits, recorded in docs/decisions/0031-import-limits.md.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -32,6 +33,22 @@ MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 # Small parts (styles, manifests) compress far better than data; only large ones are judged.
 RATIO_FLOOR_BYTES = 1024 * 1024
+# Bounds on the work a malformed or hostile file can cause (issue 13), per file: XML nesting
+# (real files nest about 10 deep; recursion in the readers stays far below Python's limit),
+# elements parsed in all the file's XML, bytes of XML that may pass without an element starting
+# or ending (one text or one tag), XML bytes inside one cell, shared strings of a workbook, and
+# digits of a number's exponent (``9e999999`` is kept as written, never expanded).
+MAX_XML_DEPTH = 100
+MAX_XML_ELEMENTS = 5_000_000
+MAX_XML_QUIET_BYTES = 4 * 1024 * 1024
+MAX_CELL_XML_BYTES = 8 * 1024 * 1024
+MAX_SHARED_STRINGS = MAX_CELLS
+MAX_NUMBER_EXPONENT = 100
+# CSV: the delimiter is guessed from the first lines only (csv.Sniffer is slow on long lines),
+# and one row may not hold more text than its cells could (a line of 30,000 commas is refused).
+MAX_SNIFF_CHARS = 4096
+MAX_SNIFF_LINES = 20
+MAX_CSV_ROW_CHARS = MAX_COLUMNS * (MAX_CELL_CHARS + 3)
 
 
 class FileRejected(GuankaoError):
@@ -41,6 +58,14 @@ class FileRejected(GuankaoError):
         self.filename = filename
         self.reason = reason
         super().__init__(_("%(file)s：%(reason)s") % {"file": filename, "reason": reason})
+
+
+@dataclass
+class Budget:
+    """What one file has used so far of the per-file limits: cells kept, XML elements parsed."""
+
+    cells: int = 0
+    elements: int = 0
 
 
 class GridKind(Enum):
@@ -126,7 +151,8 @@ class GridBuilder:
     kind: GridKind
     rows: dict[int, list[str]] = field(default_factory=dict)
     merged: dict[int, set[int]] = field(default_factory=dict)
-    cells: int = 0
+    # Shared by the grids of one file: MAX_CELLS bounds the whole file, not each sheet.
+    budget: Budget = field(default_factory=Budget)
 
     def check_row(self, number: int) -> None:
         """Refuse a row beyond the limit before anything of it is kept."""
@@ -155,8 +181,8 @@ class GridBuilder:
                 _("「%(name)s」第 %(row)d 列有一格超過 %(limit)s 字。")
                 % {"name": self.name, "row": row, "limit": f"{MAX_CELL_CHARS:,}"},
             )
-        self.cells += 1
-        if self.cells > MAX_CELLS:
+        self.budget.cells += 1
+        if self.budget.cells > MAX_CELLS:
             raise FileRejected(
                 self.filename,
                 _("資料超過 %(limit)s 格，請分成幾個檔案匯入。") % {"limit": f"{MAX_CELLS:,}"},
@@ -199,5 +225,6 @@ class GridBuilder:
 
 
 def clean_cell_text(text: str) -> str:
-    """Line endings made uniform and the cell trimmed; the text itself is kept as written."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    """Line endings made uniform and the cell trimmed; the text itself is kept as written, less
+    the ' that the sheet writers put before text that looks like a formula (decision 0053)."""
+    return restore(text).replace("\r\n", "\n").replace("\r", "\n").strip()
