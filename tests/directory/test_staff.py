@@ -13,8 +13,9 @@ from guankao.core.accounts import membership_grant
 from guankao.core.models import Jurisdiction, Role
 from guankao.directory.models import ContentTranslation
 from guankao.directory.table_diff import diff_tables
+from guankao.divisions.exceptions import VersionExistsError
 from guankao.divisions.models import DivisionTable, Task
-from guankao.divisions.services import VersionExistsError, division_table_copy, task_upsert
+from guankao.divisions.services import division_table_copy, task_upsert
 from guankao.tw import YearMonth
 
 

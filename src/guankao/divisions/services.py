@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from guankao.core.exceptions import GuankaoError
 from guankao.core.models import Agency, AuditEntry, Jurisdiction
 from guankao.core.services import BATCH, Actor, audit_entry, audit_record, create_many, upsert
+from guankao.divisions.exceptions import VersionExistsError
 from guankao.divisions.models import DivisionTable, ServiceArea, Task
 from guankao.tw import YearMonth, format_roc_date
 
@@ -142,10 +142,6 @@ def tasks_create(*, table: DivisionTable, tasks: Sequence[NewTask], actor: Actor
         batch_size=BATCH,
     )
     return created
-
-
-class VersionExistsError(GuankaoError):
-    """The jurisdiction already has a table of that version."""
 
 
 @transaction.atomic
