@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guankao.core.exceptions import GuankaoError
 from guankao.core.models import Agency, Jurisdiction
-from guankao.core.permissions import Action, can
+from guankao.core.permissions import Action, can, denied_message
 from guankao.divisions.models import DivisionTable
 from guankao.imports import storage
 from guankao.imports.exporting import export_division_template, export_performance_template
@@ -259,6 +259,11 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("imports:index")
 
 
+def _ensure_can_read(request: HttpRequest, obj: Jurisdiction | Agency) -> None:
+    if not can(request.user, Action.DATA_VIEW, obj):
+        raise PermissionDenied(denied_message(Action.DATA_VIEW))
+
+
 @login_required
 @require_GET
 def template(request: HttpRequest, kind: str, file_format: str) -> FileResponse:
@@ -266,6 +271,8 @@ def template(request: HttpRequest, kind: str, file_format: str) -> FileResponse:
     department's plans (``?org=&year=``)."""
     if kind not in ("division", "performance") or file_format not in ("xlsx", "ods"):
         raise Http404
+    if not can(request.user, Action.DATA_VIEW):
+        raise PermissionDenied(denied_message(Action.DATA_VIEW))
     folder = tempfile.TemporaryDirectory()
     path = Path(folder.name) / f"template.{file_format}"
     if kind == "division":
@@ -279,6 +286,7 @@ def template(request: HttpRequest, kind: str, file_format: str) -> FileResponse:
             table = tables.latest_first().first()
             if table is None:
                 raise Http404
+            _ensure_can_read(request, table.jurisdiction)
         export_division_template(table=table, path=path, file_format=file_format)
         name = f"division-{table.jurisdiction.slug}-{table.version}" if table else "division"
     else:
@@ -291,6 +299,8 @@ def template(request: HttpRequest, kind: str, file_format: str) -> FileResponse:
                 raise Http404 from None
             if department is None:
                 raise Http404
+            # A filled template holds every plan and actual, drafts included.
+            _ensure_can_read(request, department)
         export_performance_template(
             department=department, roc_year=year, path=path, file_format=file_format
         )

@@ -18,7 +18,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
-from guankao.core.api_auth import API_AUTH
+from guankao.core.api_auth import API_AUTH, caller
 from guankao.core.permissions import Action, api_require, can
 from guankao.performance import document as performance_document
 from guankao.performance import rules, selectors, services
@@ -146,8 +146,10 @@ class Error(Schema):
     "published; staff see drafts. Field by field: docs/performance.md.",
 )
 def report_json(request: HttpRequest, org: str, year: int) -> dict[str, Any]:
-    staff = bool(request.user.is_authenticated and can(request.user, Action.DATA_VIEW))
     try:
+        department = selectors.department_get(slug=org)
+        # Drafts only for staff of this department's jurisdiction, by session or by token.
+        staff = can(caller(request), Action.DATA_VIEW, department)
         report = selectors.performance_report(
             department_slug=org, roc_year=year, published_only=not staff
         )

@@ -55,6 +55,7 @@ from guankao.performance.models import (
     ReportStatus,
 )
 from guankao.performance.report_model import ReportData
+from guankao.performance.state import TRANSITIONS as REPORT_TRANSITIONS
 from guankao.tw import from_roc_year
 
 P = ParamSpec("P")
@@ -100,9 +101,10 @@ def staff_required(view: View[P]) -> View[P]:
     return wrapper
 
 
-def _is_staff(request: HttpRequest) -> bool:
-    """Whether the reader may see drafts: signed in and holding a role that reads staff pages."""
-    return bool(request.user.is_authenticated and can(request.user, Action.DATA_VIEW))
+def _is_staff(request: HttpRequest, department: Agency) -> bool:
+    """Whether the reader may see ``department``'s drafts: signed in with a role that reads
+    staff pages over the department (a reporter of another city sees only what is published)."""
+    return bool(request.user.is_authenticated and can(request.user, Action.DATA_VIEW, department))
 
 
 def _department(org: str) -> Agency:
@@ -540,7 +542,7 @@ def _report_or_404(
 def _readable_report(request: HttpRequest, org: str, year: int) -> PerformanceReport | HttpResponse:
     """The report if this visitor may read it: anyone once published, staff before that."""
     department = _department(org)
-    if _is_staff(request):
+    if _is_staff(request, department):
         return _report_or_404(department, year)
     try:
         return _report_or_404(department, year, published_only=True)
@@ -559,7 +561,7 @@ def report_page(request: HttpRequest, org: str, year: int) -> HttpResponse:
         return report
     data = selectors.report_data(report)
     document = performance_document.document(data)
-    staff = _is_staff(request)
+    staff = _is_staff(request, report.department)
     context: dict[str, Any] = {
         "report": report,
         "year": year,
@@ -570,8 +572,7 @@ def report_page(request: HttpRequest, org: str, year: int) -> HttpResponse:
     }
     if staff:
         context["transitions"] = [
-            (status, ReportStatus(status).label)
-            for status in services.allowed_transitions(report.status)
+            (row.target, row.label) for row in REPORT_TRANSITIONS.available(report.status)
         ]
         context["problems"] = rules.finalization_problems(data)
         context["candidates"] = rules.review_candidates(data)
@@ -621,21 +622,17 @@ def transition(request: HttpRequest, org: str, year: int) -> HttpResponse:
         messages.error(request, _("不明的報告狀態。"))
         return redirect(reverse("performance:report", args=[org, year]))
     try:
-        services.report_transition(
-            report=report, to_status=form.cleaned_data["to"], actor=request.user
-        )
+        # The form names the status wanted (the button's); the table knows the transition.
+        row = REPORT_TRANSITIONS.towards(report.status, form.cleaned_data["to"])
+        services.report_transition(report=report, transition=row.name, actor=request.user)
     except ReportNotReady as error:
         messages.error(request, _("報告尚不能定稿："))
         for problem in error.problems:
             messages.error(request, problem)
-    except InvalidTransition as error:
+    except (InvalidTransition, NotPermitted) as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request,
-            _("報告狀態已改為「%(status)s」。")
-            % {"status": ReportStatus(form.cleaned_data["to"]).label},
-        )
+        messages.success(request, str(row.done))
     return redirect(reverse("performance:report", args=[org, year]))
 
 
