@@ -320,3 +320,14 @@ def test_a_token_sees_what_its_session_sees(objects: Objects) -> None:
     response = Client().get(path, HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 200
     assert response.json()["title"].startswith("新竹市政府社會處")
+
+
+@pytest.mark.parametrize("name", ["performance:index", "cycles:home", "directory:staff-tables"])
+def test_an_outsiders_own_lists_name_nothing_of_other_cities(
+    name: str, objects: Objects, client_for: Callable[[str | None], Client]
+) -> None:
+    client = client_for(outsider(Role.COORDINATOR).username)
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert [word for word in ("基隆市", "新竹市", "社會處", "警察局") if word in page] == []

@@ -8,6 +8,8 @@ as untranslated (see docs/decisions/0020-translation-memory-keyed-by-source-text
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -112,6 +114,7 @@ class ContentTranslation(models.Model):
         has the national scope (administrators only).
         """
         tasks = Task.objects.all()
+        ids: models.QuerySet[Any, int]
         if self.kind == ContentKind.TASK:
             ids = tasks.filter(text=self.source).values_list("table__jurisdiction_id", flat=True)
         elif self.kind == ContentKind.AREA:

@@ -142,8 +142,13 @@ def _known_year(department: Agency, year: int) -> None:
 
 @staff_required
 def index(request: HttpRequest) -> HttpResponse:
-    """Every department-year with plans or a report, and the report's status."""
-    return render(request, "performance/index.html", {"rows": selectors.department_years()})
+    """Every department-year the reader works on, with plans or a report, and its status."""
+    rows = [
+        row
+        for row in selectors.department_years()
+        if can(request.user, Action.DATA_VIEW, row.department)
+    ]
+    return render(request, "performance/index.html", {"rows": rows})
 
 
 # --- plan editor -------------------------------------------------------------------------
@@ -629,7 +634,7 @@ def transition(request: HttpRequest, org: str, year: int) -> HttpResponse:
         messages.error(request, _("報告尚不能定稿："))
         for problem in error.problems:
             messages.error(request, problem)
-    except (InvalidTransition, NotPermitted) as error:
+    except InvalidTransition as error:
         messages.error(request, str(error))
     else:
         messages.success(request, str(row.done))
