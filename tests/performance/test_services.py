@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
 
+from guankao.core.accounts import membership_grant
 from guankao.core.exceptions import GuankaoError
-from guankao.core.models import AuditEntry
+from guankao.core.models import Agency, AuditEntry, Role
+from guankao.core.permissions import Action, NotPermitted
 from guankao.performance import services
 from guankao.performance.exceptions import (
     InvalidInput,
@@ -22,6 +27,7 @@ from guankao.performance.models import (
     ReportStatus,
     ShortfallReview,
 )
+from guankao.performance.state import TRANSITIONS, Transition
 from tests.performance import factories
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +42,7 @@ def shortfall_measure(report: PerformanceReport) -> Measure:
 def test_draft_cannot_become_final_while_a_shortfall_has_no_review() -> None:
     report = factories.small_report()
     with pytest.raises(ReportNotReady) as raised:
-        services.report_transition(report=report, to_status=ReportStatus.FINAL, actor=None)
+        services.report_transition(report=report, transition=Transition.FINALISE, actor=None)
     assert raised.value.problems == [
         "計畫二 指標 1 衡量標準1未達目標，尚未填寫未達成原因分析或改進措施"
     ]
@@ -51,8 +57,8 @@ def test_draft_cannot_become_final_while_a_shortfall_has_no_review() -> None:
 def test_draft_becomes_final_then_published_once_the_shortfall_is_explained() -> None:
     report = factories.small_report()
     factories.review(shortfall_measure(report), "未達成原因分析暨改進措施：場地整修。")
-    services.report_transition(report=report, to_status=ReportStatus.FINAL, actor=None)
-    services.report_transition(report=report, to_status=ReportStatus.PUBLISHED, actor=None)
+    services.report_transition(report=report, transition=Transition.FINALISE, actor=None)
+    services.report_transition(report=report, transition=Transition.PUBLISH, actor=None)
     report.refresh_from_db()
     assert report.status == ReportStatus.PUBLISHED
     actions = list(
@@ -71,42 +77,170 @@ def test_draft_becomes_final_then_published_once_the_shortfall_is_explained() ->
 def test_final_goes_back_to_draft() -> None:
     report = factories.small_report()
     factories.review(shortfall_measure(report), "原因", "改進")
-    services.report_transition(report=report, to_status=ReportStatus.FINAL, actor=None)
-    services.report_transition(report=report, to_status=ReportStatus.DRAFT, actor=None)
+    services.report_transition(report=report, transition=Transition.FINALISE, actor=None)
+    services.report_transition(report=report, transition=Transition.RETURN, actor=None)
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT
 
 
 @pytest.mark.parametrize(
-    ("start", "to", "message"),
+    ("start", "transition", "message"),
     [
-        ("draft", "published", "報告狀態不能從「草稿」改為「已公開」。"),
-        ("published", "draft", "報告狀態不能從「已公開」改為「草稿」。"),
-        ("published", "final", "報告狀態不能從「已公開」改為「定稿」。"),
-        ("draft", "draft", "報告狀態不能從「草稿」改為「草稿」。"),
-        ("draft", "archived", "報告狀態不能從「草稿」改為「archived」。"),
+        ("draft", "publish", "報告狀態不能從「草稿」改為「已公開」。"),
+        ("published", "return", "報告狀態不能從「已公開」改為「草稿」。"),
+        ("published", "finalise", "報告狀態不能從「已公開」改為「定稿」。"),
+        ("draft", "return", "報告狀態不能從「草稿」改為「草稿」。"),
+        ("final", "finalise", "報告狀態不能從「定稿」改為「定稿」。"),
+        ("draft", "archive", "不明的狀態變更「archive」；可用的有：finalise、return、publish。"),
     ],
 )
-def test_invalid_transitions_raise_a_domain_error(start: str, to: str, message: str) -> None:
+def test_invalid_transitions_raise_a_domain_error(
+    start: str, transition: str, message: str
+) -> None:
     report = factories.small_report(status=start)
     with pytest.raises(InvalidTransition) as raised:
-        services.report_transition(report=report, to_status=to, actor=None)
+        services.report_transition(report=report, transition=transition, actor=None)
     assert str(raised.value) == message
     report.refresh_from_db()
     assert report.status == start
 
 
-def test_allowed_transitions() -> None:
-    assert services.allowed_transitions("draft") == ["final"]
-    assert services.allowed_transitions("final") == ["draft", "published"]
-    assert services.allowed_transitions("published") == []
+def test_the_table_rows() -> None:
+    assert [(r.name, sorted(r.sources), r.target, r.action, r.needs_reason)
+            for r in TRANSITIONS.rows] == [
+        ("finalise", ["draft"], "final", Action.DATA_EDIT, False),
+        ("return", ["final"], "draft", Action.DATA_EDIT, False),
+        ("publish", ["final"], "published", Action.DATA_EDIT, False),
+    ]  # fmt: skip
+    assert [r.name for r in TRANSITIONS.available("draft")] == ["finalise"]
+    assert [r.target for r in TRANSITIONS.available("final")] == ["draft", "published"]
+    assert TRANSITIONS.available("published") == []
+    assert TRANSITIONS.towards("final", "published").name == "publish"
+    assert str(TRANSITIONS.row("publish").done) == "報告狀態已改為「已公開」。"
+
+
+def test_a_reason_given_is_kept_in_the_audit_log() -> None:
+    report = factories.small_report()
+    factories.review(shortfall_measure(report), "原因", "改進")
+    services.report_transition(report=report, transition="finalise", actor=None)
+    services.report_transition(
+        report=report, transition="return", reason=" 第二項數字有誤 ", actor=None
+    )
+    entry = AuditEntry.objects.filter(action="reason").latest("pk")
+    assert entry.after == {"reason": "第二項數字有誤"}
+
+
+# --- the role matrix, checked by every write -------------------------------------------------
+
+
+def _someone(role: Role | None, department: Agency | None = None) -> User:
+    user = User.objects.create_user(username=f"u-{role}-{department}", password="x" * 20)
+    if role is not None:
+        membership_grant(user=user, role=role, agency=department, actor=None)
+    return user
+
+
+def _writes(report: PerformanceReport) -> dict[str, Callable[[User], object]]:
+    measure = shortfall_measure(report)
+    indicator = measure.indicator
+    plan = indicator.plan
+    department = report.department
+    return {
+        "plan_upsert": lambda u: services.plan_upsert(
+            department=department, year=plan.year, number=9, name="新計畫", budget_thousands=1,
+            control_code=5, control_note="", reported_rate=None, actor=u),
+        "indicator_upsert": lambda u: services.indicator_upsert(
+            plan=plan, number=9, text="新指標", standard_text="新標準", achievement_text="", actor=u),
+        "measure_upsert": lambda u: services.measure_upsert(
+            indicator=indicator, position=9, label="x", kind="numeric", target=Decimal(1),
+            unit="場", actor=u),
+        "shortfall_review_upsert": lambda u: services.shortfall_review_upsert(
+            measure=measure, reason="原因", improvement="", actor=u),
+        "report_upsert": lambda u: services.report_upsert(
+            department=department, year=report.year, title="新標題", preface="前言",
+            code_footnote="", self_managed_text="", status="draft", actor=u),
+        "key_achievement_upsert": lambda u: services.key_achievement_upsert(
+            report=report, number=9, title="x", body="y", actor=u),
+        "plans_create": lambda u: services.plans_create(
+            department=department, year=plan.year, plans=[], actor=u),
+        "plans_replace": lambda u: services.plans_replace(
+            department=department, year=plan.year + 1, plans=[], actor=u),
+        "plan_update": lambda u: services.plan_update(plan=plan, data={"name": "改"}, actor=u),
+        "indicator_update": lambda u: services.indicator_update(
+            indicator=indicator, data={"text": "改"}, actor=u),
+        "measure_update": lambda u: services.measure_update(
+            measure=measure, data={"label": "改"}, actor=u),
+        "plan_create": lambda u: services.plan_create(
+            department=department, year=plan.year, name="新", budget_thousands=1, actor=u),
+        "indicator_create": lambda u: services.indicator_create(
+            plan=plan, text="新", standard_text="新標準", actor=u),
+        "measure_create": lambda u: services.measure_create(
+            indicator=indicator, label="新", target=Decimal(1), unit="場", actor=u),
+        "shortfall_review_save": lambda u: services.shortfall_review_save(
+            measure=measure, reason="原因", improvement="改進", actor=u),
+        "department_rate_method_set": lambda u: services.department_rate_method_set(
+            department=department, rate_method="measures", actor=u),
+        "report_create": lambda u: services.report_create(
+            department=department, year=report.year + 1, actor=u),
+        "report_update": lambda u: services.report_update(
+            report=report, data={"title": "改"}, actor=u),
+        "key_achievement_save": lambda u: services.key_achievement_save(
+            report=report, number=9, title="x", body="y", actor=u),
+        "report_transition": lambda u: services.report_transition(
+            report=report, transition="finalise", actor=u),
+    }  # fmt: skip
+
+
+# Every public write of performance/services.py: a new one must be added to _writes.
+WRITE_SERVICES = {
+    name
+    for name, value in vars(services).items()
+    if callable(value)
+    and getattr(value, "__module__", "") == services.__name__
+    and not name.startswith("_")
+    and "actor" in inspect.signature(value).parameters
+}
+
+
+@pytest.mark.parametrize("who", ["reviewer", "reporter", "other department", "nobody"])
+def test_every_write_refuses_an_actor_without_the_role(who: str) -> None:
+    report = factories.small_report()
+    factories.review(shortfall_measure(report), "原因", "改進")
+    other = factories.department(slug="test-other", name="他處")
+    actor = {
+        "reviewer": lambda: _someone(Role.REVIEWER, report.department),
+        "reporter": lambda: _someone(Role.REPORTER, report.department),
+        "other department": lambda: _someone(Role.COORDINATOR, other),
+        "nobody": lambda: _someone(None),
+    }[who]()
+    audit = AuditEntry.objects.count()
+    writes = _writes(report)
+    assert set(writes) == WRITE_SERVICES
+    for name, write in writes.items():
+        with pytest.raises(NotPermitted, match="您的角色沒有「維護分工表、施政計畫"):
+            write(actor)
+        assert AuditEntry.objects.count() == audit, name
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+
+
+def test_every_write_lets_the_department_coordinator_through() -> None:
+    report = factories.small_report()
+    factories.review(shortfall_measure(report), "原因", "改進")
+    coordinator = _someone(Role.COORDINATOR, report.department)
+    for name, write in _writes(report).items():
+        if name == "report_transition":
+            continue  # it moves the report to final, which locks the writes after it
+        write(coordinator)
+    services.report_transition(report=report, transition="finalise", actor=coordinator)
+    assert PerformanceReport.objects.get(pk=report.pk).status == ReportStatus.FINAL
 
 
 def test_data_is_locked_while_the_report_is_final() -> None:
     report = factories.small_report()
     measure = shortfall_measure(report)
     factories.review(measure, "原因")
-    services.report_transition(report=report, to_status=ReportStatus.FINAL, actor=None)
+    services.report_transition(report=report, transition=Transition.FINALISE, actor=None)
     with pytest.raises(ReportLocked, match="已定稿，不能修改資料"):
         services.measure_update(measure=measure, data={"actual": Decimal(5500)}, actor=None)
     measure.refresh_from_db()
@@ -116,7 +250,7 @@ def test_data_is_locked_while_the_report_is_final() -> None:
 def test_rate_method_cannot_change_while_a_report_is_final() -> None:
     report = factories.small_report()
     factories.review(shortfall_measure(report), "原因")
-    services.report_transition(report=report, to_status=ReportStatus.FINAL, actor=None)
+    services.report_transition(report=report, transition=Transition.FINALISE, actor=None)
     with pytest.raises(ReportLocked) as raised:
         services.department_rate_method_set(
             department=report.department, rate_method="measures", actor=None

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from guankao.core.models import Agency
+from guankao.core.permissions import Action, ensure_can
 from guankao.core.services import (
     Actor,
     audit_record,
@@ -26,7 +27,6 @@ from guankao.core.services import (
 from guankao.performance import rules, selectors
 from guankao.performance.exceptions import (
     InvalidInput,
-    InvalidTransition,
     ReportLocked,
     ReportNotReady,
 )
@@ -44,9 +44,30 @@ from guankao.performance.models import (
     ShortfallReview,
 )
 from guankao.performance.rows import PlanRow
+from guankao.performance.state import TRANSITIONS
 from guankao.tw import to_roc_year
 
 M = TypeVar("M", bound=models.Model)
+
+
+Owned = Agency | Plan | Indicator | Measure | PerformanceReport
+
+
+def _department_of(obj: Owned) -> Agency:
+    if isinstance(obj, Agency):
+        return obj
+    if isinstance(obj, Measure):
+        return obj.indicator.plan.department
+    if isinstance(obj, Indicator):
+        return obj.plan.department
+    return obj.department
+
+
+def _ensure_can_edit(actor: Actor, obj: Owned) -> None:
+    """The role matrix's ``data.edit`` over the department that owns ``obj`` (decision 0043);
+    the system (``None``: the seed loader, commands) passes without reading the department."""
+    if actor is not None:
+        ensure_can(actor, Action.DATA_EDIT, _department_of(obj))
 
 
 @transaction.atomic
@@ -63,7 +84,8 @@ def plan_upsert(
     actor: Actor,
 ) -> Plan:
     """Create or update plan ``number`` of ``department`` for the Gregorian ``year``."""
-    return upsert(
+    _ensure_can_edit(actor, department)
+    plan = upsert(
         model=Plan,
         lookup={"department": department, "year": year, "number": number},
         data={
@@ -75,6 +97,8 @@ def plan_upsert(
         },
         actor=actor,
     )
+    plan.department = department  # known already: checks of its indicators need not read it
+    return plan
 
 
 @transaction.atomic
@@ -88,12 +112,15 @@ def indicator_upsert(
     actor: Actor,
 ) -> Indicator:
     """Create or update indicator ``number`` of ``plan`` with the texts as written."""
-    return upsert(
+    _ensure_can_edit(actor, plan)
+    indicator = upsert(
         model=Indicator,
         lookup={"plan": plan, "number": number},
         data={"text": text, "standard_text": standard_text, "achievement_text": achievement_text},
         actor=actor,
     )
+    indicator.plan = plan
+    return indicator
 
 
 @transaction.atomic
@@ -112,7 +139,8 @@ def measure_upsert(
     actor: Actor,
 ) -> Measure:
     """Create or update the measure at ``position`` of ``indicator``."""
-    return upsert(
+    _ensure_can_edit(actor, indicator)
+    measure = upsert(
         model=Measure,
         lookup={"indicator": indicator, "position": position},
         data={
@@ -127,6 +155,8 @@ def measure_upsert(
         },
         actor=actor,
     )
+    measure.indicator = indicator
+    return measure
 
 
 class PlanRowInvalid(ValidationError):
@@ -173,6 +203,7 @@ def plans_create(
     Raises ``PlanRowInvalid`` (a ``ValidationError``) when a row breaks a rule or a plan
     number is taken; nothing is written then.
     """
+    _ensure_can_edit(actor, department)
     taken = set(
         Plan.objects.filter(department=department, year=year).values_list("number", flat=True)
     )
@@ -282,6 +313,7 @@ def plans_replace(
     Returns the plans by number. Raises ``PlanRowInvalid`` (a ``ValidationError``) naming the
     plan and indicator of a row that breaks a rule; nothing is written then.
     """
+    _ensure_can_edit(actor, department)
     # What the year holds already, read in three queries: rows that would not change are not
     # written (nor looked up again), so loading the same rows or a corrected file stays quick.
     existing = {
@@ -315,6 +347,7 @@ def shortfall_review_upsert(
     *, measure: Measure, reason: str, improvement: str, actor: Actor
 ) -> ShortfallReview:
     """Record why ``measure`` fell short and what will be done about it."""
+    _ensure_can_edit(actor, measure)
     return upsert(
         model=ShortfallReview,
         lookup={"measure": measure},
@@ -336,6 +369,7 @@ def report_upsert(
     actor: Actor,
 ) -> PerformanceReport:
     """Create or update the annual report of ``department`` for the Gregorian ``year``."""
+    _ensure_can_edit(actor, department)
     return upsert(
         model=PerformanceReport,
         lookup={"department": department, "year": year},
@@ -355,6 +389,7 @@ def key_achievement_upsert(
     *, report: PerformanceReport, number: int, title: str, body: str, actor: Actor
 ) -> KeyAchievement:
     """Create or update item ``number`` of the report's 重要施政具體事蹟."""
+    _ensure_can_edit(actor, report)
     return upsert(
         model=KeyAchievement,
         lookup={"report": report, "number": number},
@@ -413,6 +448,7 @@ def _validated_update(
 def plan_update(*, plan: Plan, data: dict[str, Any], actor: Actor) -> Plan:
     """Change a plan's name, budget, executed amount, 管考代碼 or reported 執行率."""
     _check_fields(data, PLAN_FIELDS)
+    _ensure_can_edit(actor, plan)
     check_editable(department=plan.department, year=plan.year)
     _validated_update(instance=plan, data=data, actor=actor)
     return plan
@@ -422,6 +458,7 @@ def plan_update(*, plan: Plan, data: dict[str, Any], actor: Actor) -> Plan:
 def indicator_update(*, indicator: Indicator, data: dict[str, Any], actor: Actor) -> Indicator:
     """Change an indicator's texts as the report prints them."""
     _check_fields(data, INDICATOR_FIELDS)
+    _ensure_can_edit(actor, indicator)
     check_editable(department=indicator.plan.department, year=indicator.plan.year)
     _validated_update(instance=indicator, data=data, actor=actor)
     return indicator
@@ -436,6 +473,7 @@ def measure_update(*, measure: Measure, data: dict[str, Any], actor: Actor) -> M
     the text is left alone and the reviewer view flags the disagreement.
     """
     _check_fields(data, MEASURE_FIELDS)
+    _ensure_can_edit(actor, measure)
     indicator = measure.indicator
     check_editable(department=indicator.plan.department, year=indicator.plan.year)
     old_target, old_actual = measure.target, measure.actual
@@ -473,6 +511,7 @@ def plan_create(
     actor: Actor,
 ) -> Plan:
     """Add a plan at the end of the department's plans for the Gregorian ``year``."""
+    _ensure_can_edit(actor, department)
     check_editable(department=department, year=year)
     last = Plan.objects.filter(department=department, year=year).aggregate(n=Max("number"))["n"]
     plan = Plan(
@@ -490,6 +529,7 @@ def plan_create(
 @transaction.atomic
 def indicator_create(*, plan: Plan, text: str, standard_text: str, actor: Actor) -> Indicator:
     """Add an indicator at the end of ``plan``."""
+    _ensure_can_edit(actor, plan)
     check_editable(department=plan.department, year=plan.year)
     last = plan.indicators.aggregate(n=Max("number"))["n"]
     indicator = Indicator(plan=plan, number=(last or 0) + 1, text=text, standard_text=standard_text)
@@ -508,6 +548,7 @@ def measure_create(
     actor: Actor,
 ) -> Measure:
     """Add a measure at the end of ``indicator``: a target with its unit, or a due date."""
+    _ensure_can_edit(actor, indicator)
     check_editable(department=indicator.plan.department, year=indicator.plan.year)
     last = indicator.measures.aggregate(n=Max("position"))["n"]
     measure = Measure(
@@ -537,6 +578,7 @@ def shortfall_review_save(
     *, measure: Measure, reason: str, improvement: str, actor: Actor
 ) -> ShortfallReview:
     """Write the 未達成原因分析 and 改進措施 of a measure (the shortfall review form)."""
+    _ensure_can_edit(actor, measure)
     plan = measure.indicator.plan
     check_editable(department=plan.department, year=plan.year)
     try:
@@ -552,6 +594,7 @@ def department_rate_method_set(
     *, department: Agency, rate_method: str, actor: Actor
 ) -> DepartmentSettings:
     """Choose how the department's 執行率 is obtained: reported, measures or budget."""
+    _ensure_can_edit(actor, department)
     if rate_method not in RateMethod.values:
         raise InvalidInput({"rate_method": [_("不明的執行率計算方式。")]})
     final = PerformanceReport.objects.filter(
@@ -576,6 +619,7 @@ def department_rate_method_set(
 @transaction.atomic
 def report_create(*, department: Agency, year: int, actor: Actor) -> PerformanceReport:
     """Start the year's report as a draft, titled the way the printed reports are."""
+    _ensure_can_edit(actor, department)
     title = _("%(jurisdiction)s政府%(department)s%(year)d年度施政績效報告") % {
         "jurisdiction": department.jurisdiction.name,
         "department": department.name,
@@ -591,6 +635,7 @@ def report_create(*, department: Agency, year: int, actor: Actor) -> Performance
 def report_update(*, report: PerformanceReport, data: dict[str, Any], actor: Actor) -> None:
     """Change the report's title, 前言 or code footnote (only while it is a draft)."""
     _check_fields(data, REPORT_FIELDS)
+    _ensure_can_edit(actor, report)
     check_editable(department=report.department, year=report.year)
     _validated_update(instance=report, data=data, actor=actor)
 
@@ -600,6 +645,7 @@ def key_achievement_save(
     *, report: PerformanceReport, number: int, title: str, body: str, actor: Actor
 ) -> KeyAchievement:
     """Write item ``number`` of 伍; the body may embed live figures such as {plan 1 total}."""
+    _ensure_can_edit(actor, report)
     check_editable(department=report.department, year=report.year)
     try:
         return key_achievement_upsert(
@@ -611,50 +657,38 @@ def key_achievement_save(
 
 # --- the report's status: one state machine ------------------------------------------------
 
-# (from, to) pairs the state machine allows; everything else is an InvalidTransition.
-TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
-    {
-        (ReportStatus.DRAFT, ReportStatus.FINAL),
-        (ReportStatus.FINAL, ReportStatus.PUBLISHED),
-        (ReportStatus.FINAL, ReportStatus.DRAFT),
-    }
-)
-
-
-def allowed_transitions(status: str) -> list[str]:
-    """The statuses a report in ``status`` may move to, in the order buttons show them."""
-    return [to for to in ReportStatus.values if (status, to) in TRANSITIONS]
-
 
 @transaction.atomic
 def report_transition(
-    *, report: PerformanceReport, to_status: str, actor: Actor
+    *, report: PerformanceReport, transition: str, reason: str = "", actor: Actor
 ) -> PerformanceReport:
-    """Move the report along draft → final → published (or final → draft), audited.
+    """Move the report along the row ``transition`` of ``performance.state.TRANSITIONS``
+    (finalise, return, publish), audited as 「status draft → final」.
 
-    Becoming final runs the rules first: every shortfall 參 lists needs its reason or
-    improvement text, and every live figure must resolve; ReportNotReady lists what is missing.
+    In order: the row must exist and start from the current status (``InvalidTransition``),
+    the matrix must allow its action over the department (``NotPermitted``); finalising runs
+    the rules first: every shortfall 參 lists needs its reason or improvement text, and every
+    live figure must resolve (``ReportNotReady`` lists what is missing). A ``reason``, when
+    given, is kept in the audit entry.
     """
+    row = TRANSITIONS.row(transition)
+    ensure_can(actor, row.action, report.department)
     # Lock the row so that two reviewers clicking at once cannot both move it.
     current = PerformanceReport.objects.select_for_update().get(pk=report.pk)
-    if (current.status, to_status) not in TRANSITIONS:
-        labels = dict(ReportStatus.choices)
-        raise InvalidTransition(
-            _("報告狀態不能從「%(from)s」改為「%(to)s」。")
-            % {
-                "from": labels.get(current.status, current.status),
-                "to": labels.get(to_status, to_status),
-            }
-        )
-    if to_status == ReportStatus.FINAL:
+    target = TRANSITIONS.check(row, current.status)
+    text = TRANSITIONS.reason(row, reason)
+    if target == ReportStatus.FINAL:
         problems = rules.finalization_problems(selectors.report_data(current))
         if problems:
             raise ReportNotReady(_("報告尚不能定稿："), problems)
+    old_status = current.status
     model_update(
         instance=current,
-        data={"status": to_status},
+        data={"status": target},
         actor=actor,
-        action=f"status {current.status} → {to_status}",
+        action=f"status {old_status} → {target}",
     )
+    if text:
+        audit_record(actor=actor, action="reason", obj=current, after={"reason": text})
     report.status = current.status
     return current
