@@ -442,7 +442,7 @@ def test_the_table_rows() -> None:
         ("reopen", ["approved"], "returned", "submission.reopen", True),
     ]
     assert [r.name for r in TRANSITIONS.available("submitted")] == ["return", "approve"]
-    assert TRANSITIONS.available("approved")[0].done == "已重新開放，機關可再修改。"
+    assert str(TRANSITIONS.available("approved")[0].done) == "已重新開放，機關可再修改。"
 
 
 def test_the_docs_table_is_the_state_machine() -> None:
