@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from guankao.core.models import Agency, AuditEntry, Jurisdiction
 from guankao.divisions.models import DivisionTable, ServiceArea, Task
+from guankao.divisions.rows import TaskRow
 from guankao.divisions.services import (
-    NewTask,
     division_table_upsert,
     task_upsert,
     tasks_create,
@@ -30,13 +30,13 @@ def new_table(month: int) -> DivisionTable:
     )
 
 
-def new_tasks(count: int) -> list[NewTask]:
+def new_tasks(count: int) -> list[TaskRow]:
     police, social = (
         Agency.objects.get(jurisdiction__slug="keelung", label=x) for x in ("警察局", "社會處")
     )
     area = ServiceArea.objects.get(name="人身安全保護")
     return [
-        NewTask(police, n, True, area, f"第 {n} 項業務。", n, (social,) if n % 2 else ())
+        TaskRow(police, n, True, area, f"第 {n} 項業務。", n, (social,) if n % 2 else ())
         for n in range(1, count + 1)
     ]
 
@@ -90,7 +90,7 @@ def test_a_taken_or_invalid_number_writes_nothing(number: int) -> None:
     table = new_table(4)
     tasks_create(table=table, tasks=new_tasks(1), actor=None)
     before = (Task.objects.count(), AuditEntry.objects.count())
-    bad = [*new_tasks(3)[1:], NewTask(**vars(new_tasks(1)[0]) | {"number": number})]
+    bad = [*new_tasks(3)[1:], TaskRow(**vars(new_tasks(1)[0]) | {"number": number})]
     with pytest.raises(ValidationError, match="警察局 的業務編號"):
         tasks_create(table=table, tasks=bad, actor=None)
     assert (Task.objects.count(), AuditEntry.objects.count()) == before

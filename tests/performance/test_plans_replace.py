@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -23,10 +22,11 @@ from guankao.performance.datafile import load_performance_file, parse_performanc
 from guankao.performance.models import Indicator, Measure, Plan
 from guankao.performance.rows import PlanRow
 from guankao.tw import from_roc_year
+from tests.core.test_data_files import HSINCHU, SEEDS, broken_copy
 
 pytestmark = pytest.mark.django_db
 
-SEED = Path(__file__).resolve().parents[2] / "src/guankao/seeds/hsinchu-social-performance-108.yaml"
+SEED = SEEDS / HSINCHU
 
 
 def department() -> Agency:
@@ -76,15 +76,6 @@ def of_year(year: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     return rows, entries
 
 
-def seed_copy(tmp_path: Path, roc_year: int) -> Path:
-    """The seed data file with its report moved to another year."""
-    data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
-    data["report"]["year"] = roc_year
-    path = tmp_path / SEED.name
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
-
-
 def as_parsed(plans: tuple[PlanRow, ...]) -> PerformanceImport:
     """The seed's plans as an import reads them, each at a made-up cell."""
     return PerformanceImport(
@@ -111,7 +102,8 @@ def as_parsed(plans: tuple[PlanRow, ...]) -> PerformanceImport:
 
 
 def test_the_seed_file_and_the_import_write_the_same_rows_and_entries(tmp_path: Path) -> None:
-    load_performance_file(path=seed_copy(tmp_path, 120), actor=None)
+    as_120 = broken_copy(tmp_path, HSINCHU, lambda data: data["report"].update(year=120))
+    load_performance_file(path=as_120, actor=None)
     target = performance_target(org="hsinchu-social", year=121)
     apply_performance(parsed=as_parsed(seed_plans()), target=target, actor=None)
     from_file, imported = of_year(from_roc_year(120)), of_year(from_roc_year(121))

@@ -14,24 +14,15 @@ from django.db import transaction
 from guankao.core.datafile import Record, check_unique, read_data_file
 from guankao.core.exceptions import DataFileError
 from guankao.core.models import Agency, AgencyKind
-from guankao.core.services import Actor, agency_upsert, delete_except, jurisdiction_upsert
-from guankao.divisions.models import DivisionTable, ServiceArea, Task
+from guankao.core.services import Actor, agency_upsert, jurisdiction_upsert
+from guankao.divisions.models import DivisionTable, ServiceArea
+from guankao.divisions.rows import TaskEntry, TaskRow
 from guankao.divisions.services import (
     division_table_upsert,
     service_area_upsert,
-    task_upsert,
+    table_tasks_replace,
 )
 from guankao.tw import YearMonth, parse_phone, parse_roc_date
-
-
-@dataclass(frozen=True)
-class TaskRow:
-    source: str  # where the row stands in the file, for error messages
-    number: int
-    numbered: bool
-    area: str
-    text: str
-    shared_with: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -42,7 +33,7 @@ class AgencyRow:
     kind: str
     phone: str
     parent: str | None
-    tasks: tuple[TaskRow, ...]
+    tasks: tuple[TaskEntry, ...]  # agency and co-leads by slug, the area by name
 
 
 @dataclass(frozen=True)
@@ -107,10 +98,11 @@ def _agency_row(record: Record, area_code: str, slugs: set[str]) -> AgencyRow:
         Record(file=record.file, name=f"{record.name} ({name}) tasks[{i + 1}]", data=item)
         for i, item in enumerate(record.items("tasks", required=False))
     ]
-    tasks = [_task_row(r, slugs - {record.text("slug")}) for r in task_records]
+    slug = record.text("slug")
+    tasks = [_task_entry(r, slug, slugs - {slug}) for r in task_records]
     check_unique(task_records, "number", [t.number for t in tasks])
     return AgencyRow(
-        slug=record.text("slug"),
+        slug=slug,
         name=name,
         label=record.text("label", required=False, default=name),
         kind=kind,
@@ -120,18 +112,19 @@ def _agency_row(record: Record, area_code: str, slugs: set[str]) -> AgencyRow:
     )
 
 
-def _task_row(record: Record, other_agencies: set[str]) -> TaskRow:
-    shared_with = tuple(record.text_list("shared_with"))
-    for slug in shared_with:
+def _task_entry(record: Record, agency: str, other_agencies: set[str]) -> TaskEntry:
+    co_leads = tuple(record.text_list("shared_with"))
+    for slug in co_leads:
         if slug not in other_agencies:
             raise record.error("shared_with", f"unknown agency {slug!r}")
-    return TaskRow(
-        source=record.name,
+    return TaskEntry(
+        where=record.name,
+        agency=agency,
         number=record.integer("number", minimum=1),
         numbered=record.boolean("numbered", default=True),
         area=record.text("area"),
         text=record.text("text"),
-        shared_with=shared_with,
+        co_leads=co_leads,
     )
 
 
@@ -169,15 +162,15 @@ def load_division_file(*, path: Path, actor: Actor) -> DivisionTable:
     """Load a division-table data file; tasks the file no longer lists are removed."""
     parsed = parse_division_file(path)
     areas = {area.name: area for area in ServiceArea.objects.all()}
-    for agency_row in parsed.agencies:
-        for task_row in agency_row.tasks:
-            if task_row.area not in areas:
-                raise DataFileError(
-                    file=path.name,
-                    record=task_row.source,
-                    field="area",
-                    message=f"unknown service area {task_row.area!r}",
-                )
+    entries = [task for agency_row in parsed.agencies for task in agency_row.tasks]
+    for task in entries:
+        if task.area not in areas:
+            raise DataFileError(
+                file=path.name,
+                record=task.where,
+                field="area",
+                message=f"unknown service area {task.area!r}",
+            )
 
     jurisdiction = jurisdiction_upsert(
         slug=parsed.jurisdiction_slug,
@@ -200,22 +193,17 @@ def load_division_file(*, path: Path, actor: Actor) -> DivisionTable:
     table = division_table_upsert(
         jurisdiction=jurisdiction, version=parsed.version, title=parsed.title, actor=actor
     )
-    kept: set[int] = set()
-    position = 0
-    for row in parsed.agencies:
-        for task_row in row.tasks:
-            position += 1
-            task = task_upsert(
-                table=table,
-                agency=agencies[row.slug],
-                number=task_row.number,
-                numbered=task_row.numbered,
-                area=areas[task_row.area],
-                text=task_row.text,
-                position=position,
-                co_leads=[agencies[slug] for slug in task_row.shared_with],
-                actor=actor,
-            )
-            kept.add(task.pk)
-    delete_except(queryset=Task.objects.filter(table=table), keep=kept, actor=actor)
+    tasks = [
+        TaskRow(
+            agency=agencies[task.agency],
+            number=task.number,
+            numbered=task.numbered,
+            area=areas[task.area],
+            text=task.text,
+            position=position,
+            co_leads=tuple(agencies[slug] for slug in task.co_leads),
+        )
+        for position, task in enumerate(entries, start=1)
+    ]
+    table_tasks_replace(table=table, tasks=tasks, actor=actor)
     return table

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from guankao.core.models import Agency, AuditEntry, Jurisdiction
-from guankao.core.services import BATCH, Actor, audit_entry, audit_record, create_many, upsert
+from guankao.core.services import (
+    BATCH,
+    Actor,
+    audit_entry,
+    audit_record,
+    create_many,
+    delete_except,
+    upsert,
+)
 from guankao.divisions.exceptions import VersionExistsError
 from guankao.divisions.models import DivisionTable, ServiceArea, Task
+from guankao.divisions.rows import TaskRow
 from guankao.tw import YearMonth, format_roc_date
 
 
@@ -72,21 +81,8 @@ def task_upsert(
     return task
 
 
-@dataclass(frozen=True)
-class NewTask:
-    """A task for :func:`tasks_create`: what ``task_upsert`` takes, without the table."""
-
-    agency: Agency
-    number: int
-    numbered: bool
-    area: ServiceArea
-    text: str
-    position: int
-    co_leads: tuple[Agency, ...] = ()
-
-
 @transaction.atomic
-def tasks_create(*, table: DivisionTable, tasks: Sequence[NewTask], actor: Actor) -> list[Task]:
+def tasks_create(*, table: DivisionTable, tasks: Sequence[TaskRow], actor: Actor) -> list[Task]:
     """Add ``tasks`` to ``table`` in a handful of queries, audited as ``task_upsert`` audits a
     new task (``create``, then ``set_co_leads`` when it has co-lead agencies).
 
@@ -144,6 +140,74 @@ def tasks_create(*, table: DivisionTable, tasks: Sequence[NewTask], actor: Actor
     return created
 
 
+class TaskRowInvalid(ValidationError):
+    """A row given to :func:`table_tasks_replace` breaks a rule; ``index`` is its place in them."""
+
+    def __init__(self, problem: ValidationError, index: int) -> None:
+        super().__init__(problem.messages)
+        self.index = index
+
+
+@contextmanager
+def _naming(index: int) -> Iterator[None]:
+    """Raise a row's ``ValidationError`` (or ``ValueError``) as ``TaskRowInvalid`` naming it."""
+    try:
+        yield
+    except ValidationError as problem:
+        raise TaskRowInvalid(problem, index) from None
+    except ValueError as problem:
+        raise TaskRowInvalid(ValidationError(str(problem)), index) from None
+
+
+def _unchanged(task: Task, row: TaskRow) -> bool:
+    """Whether writing ``row`` over ``task`` (read with its co-leads) would change nothing."""
+    return (
+        (task.numbered, task.area_id, task.text, task.position)
+        == (row.numbered, row.area.pk, row.text, row.position)
+    ) and {a.pk for a in task.co_leads.all()} == {a.pk for a in row.co_leads}
+
+
+@transaction.atomic
+def table_tasks_replace(
+    *, table: DivisionTable, tasks: Sequence[TaskRow], actor: Actor
+) -> list[Task]:
+    """Make ``tasks`` the tasks of ``table``, in that order: a task that differs is updated
+    (``task_upsert``), new ones are added in bulk (``tasks_create``), and tasks no longer listed
+    are deleted. Each write is audited and a task that would not change is not written, so the
+    same rows again write nothing. The seed data file and imports both write through here.
+
+    Returns the tasks in the order given. Raises ``TaskRowInvalid`` when a changed task breaks a
+    rule and ``ValidationError`` when a new one does; nothing is written then.
+    """
+    # What the table holds already, read once: a task that would not change is not written
+    # (nor looked up again), so re-loading a corrected 5,000-row table stays quick.
+    existing = {
+        (task.agency_id, task.number): task
+        for task in Task.objects.filter(table=table).prefetch_related("co_leads")
+    }
+    written: dict[int, Task] = {}
+    new: dict[int, TaskRow] = {}
+    for index, row in enumerate(tasks):
+        current = existing.get((row.agency.pk, row.number))
+        if current is None:  # created all at once below
+            new[index] = row
+        elif _unchanged(current, row):
+            written[index] = current
+        else:
+            with _naming(index):
+                written[index] = task_upsert(
+                    table=table, **vars(row) | {"co_leads": list(row.co_leads)}, actor=actor
+                )
+    if new:
+        created = tasks_create(table=table, tasks=list(new.values()), actor=actor)
+        written.update(zip(new, created, strict=True))
+    kept = [written[index] for index in range(len(tasks))]
+    keep = {task.pk for task in kept}
+    if {task.pk for task in existing.values()} - keep:
+        delete_except(queryset=Task.objects.filter(table=table), keep=keep, actor=actor)
+    return kept
+
+
 @transaction.atomic
 def division_table_copy(
     *, source: DivisionTable, version: YearMonth, actor: Actor
@@ -176,7 +240,7 @@ def division_table_copy(
     tasks_create(
         table=table,
         tasks=[
-            NewTask(
+            TaskRow(
                 agency=task.agency,
                 number=task.number,
                 numbered=task.numbered,

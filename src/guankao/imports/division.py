@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from guankao.divisions.rows import TaskEntry
 from guankao.imports.issues import Issue, Level, error, warning
 from guankao.imports.layout import Column, Layout, find_layouts
 from guankao.imports.readers import FileRejected, Grid, GridRow
@@ -49,18 +50,12 @@ class ParsedAgency:
     where: str
 
 
-@dataclass(frozen=True)
-class ParsedTask:
-    """One task: where it was read, its area and agency as written, its number and text."""
+@dataclass(frozen=True, kw_only=True)
+class ParsedTask(TaskEntry):
+    """A task as the divisions app takes it (agency and co-leads by label, area by name), with
+    the row it was read from."""
 
-    where: str
     row: str
-    area: str
-    agency: str
-    number: int
-    numbered: bool
-    text: str
-    co_leads: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -12,24 +12,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Model
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from guankao.core.exceptions import GuankaoError
 from guankao.core.models import Agency, AgencyKind, Jurisdiction
 from guankao.core.permissions import Action, Scope, ensure_can
-from guankao.core.services import Actor, agency_upsert, delete_except, jurisdiction_upsert
-from guankao.divisions.models import DivisionTable, ServiceArea, Task
+from guankao.core.services import Actor, agency_upsert, jurisdiction_upsert
+from guankao.divisions.models import DivisionTable, ServiceArea
+from guankao.divisions.rows import TaskRow
 from guankao.divisions.services import (
-    NewTask,
+    TaskRowInvalid,
     division_table_upsert,
     service_area_upsert,
-    task_upsert,
-    tasks_create,
+    table_tasks_replace,
 )
 from guankao.imports.division import DivisionImport, parse_division
 from guankao.imports.issues import error
@@ -139,11 +138,6 @@ def _at(where: str) -> Iterator[None]:
     except (ValidationError, ValueError) as problem:
         messages = problem.messages if isinstance(problem, ValidationError) else [str(problem)]
         raise ImportFailed(f"{where}：{'；'.join(messages)}") from None
-
-
-def _same(instance: Model, data: dict[str, Any]) -> bool:
-    """Whether saving ``data`` would change nothing (the comparison ``model_update`` makes)."""
-    return all(getattr(instance, name) == value for name, value in data.items())
 
 
 def _short_hash(text: str, length: int = 8) -> str:
@@ -284,14 +278,7 @@ def apply_division(
             title=_title(parsed, jurisdiction, target.version),
             actor=actor,
         )
-    # What the table holds already, read once: a task that would not change is not written
-    # (nor looked up again), so re-importing a corrected 5,000-row table stays quick.
-    existing = {
-        (task.agency_id, task.number): task
-        for task in Task.objects.filter(table=table).prefetch_related("co_leads")
-    }
-    kept: set[int] = set()
-    new_tasks: list[NewTask] = []
+    tasks: list[TaskRow] = []
     for position, task in enumerate(parsed.tasks, start=1):
         co_leads: list[Agency] = []
         for label in task.co_leads:
@@ -302,38 +289,23 @@ def apply_division(
                     % {"where": task.where, "label": label}
                 )
             co_leads.append(co_lead)
-        agency, area = agencies[task.agency], areas[task.area]
-        current = existing.get((agency.pk, task.number))
-        data = {"numbered": task.numbered, "area_id": area.pk, "text": task.text}
-        if current is None:  # created all at once below
-            new_tasks.append(
-                NewTask(
-                    agency, task.number, task.numbered, area, task.text, position, tuple(co_leads)
-                )
+        tasks.append(
+            TaskRow(
+                agencies[task.agency],
+                task.number,
+                task.numbered,
+                areas[task.area],
+                task.text,
+                position,
+                tuple(co_leads),
             )
-            continue
-        if _same(current, {**data, "position": position}) and {
-            a.pk for a in current.co_leads.all()
-        } == {a.pk for a in co_leads}:
-            kept.add(current.pk)
-            continue
-        with _at(task.where):
-            saved = task_upsert(
-                table=table,
-                agency=agency,
-                number=task.number,
-                numbered=task.numbered,
-                area=area,
-                text=task.text,
-                position=position,
-                co_leads=co_leads,
-                actor=actor,
-            )
-        kept.add(saved.pk)
-    with _at(str(target)):
-        kept.update(t.pk for t in tasks_create(table=table, tasks=new_tasks, actor=actor))
-    if {task.pk for task in existing.values()} - kept:
-        delete_except(queryset=Task.objects.filter(table=table), keep=kept, actor=actor)
+        )
+    with _at(str(target)):  # a new task that breaks a rule: tasks_create does not say which
+        try:
+            table_tasks_replace(table=table, tasks=tasks, actor=actor)
+        except TaskRowInvalid as problem:
+            where = parsed.tasks[problem.index].where
+            raise ImportFailed(f"{where}：{'；'.join(problem.messages)}") from None
     return table
 
 
