@@ -168,6 +168,8 @@ LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5
 LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
 LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+# How long sign-in events (successes and failures) are kept: at least six months (docs/security.md).
+LOGIN_EVENTS_KEEP_DAYS = int(os.environ.get("LOGIN_EVENTS_KEEP_DAYS", "180"))
 # Behind a reverse proxy, the request header that carries the client's address (the proxy must
 # set it and strip it from clients), e.g. HTTP_X_REAL_IP; empty means REMOTE_ADDR.
 LOGIN_CLIENT_ADDRESS_HEADER = os.environ.get("LOGIN_CLIENT_ADDRESS_HEADER", "")

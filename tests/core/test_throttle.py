@@ -120,12 +120,18 @@ def test_the_lock_runs_from_the_last_failure() -> None:
     assert until == start + datetime.timedelta(minutes=25)
 
 
-def test_old_attempts_are_forgotten() -> None:
-    record_attempt(
-        username="z", address=None, succeeded=False, now=timezone.now() - datetime.timedelta(days=2)
-    )
+def test_sign_in_events_are_kept_for_the_retention_then_forgotten(settings: Any) -> None:
+    """Sign-in events are logs: kept 180 days by default (LOGIN_EVENTS_KEEP_DAYS)."""
+    now = timezone.now()
+    for days in (179, 181):
+        record_attempt(
+            username="z", address=None, succeeded=True, now=now - datetime.timedelta(days=days)
+        )
     record_attempt(username="z", address=None, succeeded=False)
-    assert LoginAttempt.objects.filter(username="z").count() == 1
+    assert LoginAttempt.objects.filter(username="z").count() == 2
+    settings.LOGIN_EVENTS_KEEP_DAYS = 30
+    record_attempt(username="z", address=None, succeeded=False)
+    assert LoginAttempt.objects.filter(username="z").count() == 2  # the two of today
 
 
 def test_the_admin_sign_in_is_throttled_too(admin_user: User) -> None:

@@ -6,10 +6,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guankao.core.audit_chain import link
 from guankao.tw import Phone
 
 
@@ -116,10 +118,31 @@ class AppendOnlyModel(models.Model):
         raise PermissionError(f"{type(self).__name__} rows are append-only.")
 
 
-class AuditEntry(AppendOnlyModel):
-    """One write made through a service: who, when, what, before → after. Never changed."""
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    """Entries are only ever added: a bulk insert links them into the chain, and a bulk update
+    or delete is refused here (and by the database's triggers, decision 0056)."""
 
-    created_at = models.DateTimeField(_("時間"), auto_now_add=True, db_index=True)
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[AuditEntry]:
+        entries = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            link(entries)
+            return super().bulk_create(entries, *args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("AuditEntry rows are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("AuditEntry rows are append-only.")
+
+
+class AuditEntry(AppendOnlyModel):
+    """One write made through a service: who, when, what, before → after. Never changed.
+
+    ``sequence``, ``previous_digest`` and ``digest`` make the log a hash chain
+    (``core.audit_chain``); ``guankao audit verify`` checks it.
+    """
+
+    created_at = models.DateTimeField(_("時間"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -135,6 +158,11 @@ class AuditEntry(AppendOnlyModel):
     object_repr = models.CharField(_("對象"), max_length=200, blank=True)
     before = models.JSONField(_("變更前"), null=True, blank=True)
     after = models.JSONField(_("變更後"), null=True, blank=True)
+    sequence = models.PositiveBigIntegerField(_("序號"), null=True, blank=True, unique=True)
+    previous_digest = models.CharField(_("前一筆雜湊"), max_length=64, blank=True)
+    digest = models.CharField(_("雜湊"), max_length=64, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("稽核紀錄")
@@ -144,6 +172,31 @@ class AuditEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("AuditEntry rows are append-only.")
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            link([self])
+            super().save(*args, **kwargs)
+
+
+class AuditChainHead(models.Model):
+    """The newest entry of the audit chain (one row): its number and digest.
+
+    Appending locks this row. While it exists the database refuses to change or delete audit
+    entries and kept revisions; ``guankao flush`` removes it first (decision 0056).
+    """
+
+    sequence = models.PositiveBigIntegerField(_("最後序號"))
+    digest = models.CharField(_("最後雜湊"), max_length=64)
+
+    class Meta:
+        verbose_name = _("稽核鏈末端")
+        verbose_name_plural = _("稽核鏈末端")
+
+    def __str__(self) -> str:
+        return f"{self.sequence} {self.digest[:12]}"
 
 
 class Role(models.TextChoices):

@@ -32,12 +32,14 @@ class Policy:
     failures_per_address: int = 20
     window: datetime.timedelta = datetime.timedelta(minutes=15)
     lockout: datetime.timedelta = datetime.timedelta(minutes=15)
-    keep: datetime.timedelta = datetime.timedelta(days=1)
+    # Sign-in events are logs the 資通安全責任等級分級辦法 keeps for at least six months.
+    keep: datetime.timedelta = datetime.timedelta(days=180)
 
 
 def policy() -> Policy:
     """The policy, with settings ``LOGIN_FAILURES_PER_ACCOUNT``, ``LOGIN_FAILURES_PER_ADDRESS``,
-    ``LOGIN_FAILURE_WINDOW_MINUTES`` and ``LOGIN_LOCKOUT_MINUTES`` where they are set."""
+    ``LOGIN_FAILURE_WINDOW_MINUTES``, ``LOGIN_LOCKOUT_MINUTES`` and ``LOGIN_EVENTS_KEEP_DAYS``
+    where they are set."""
     default = Policy()
     minutes = datetime.timedelta(minutes=1)
     return Policy(
@@ -50,6 +52,9 @@ def policy() -> Policy:
         window=getattr(settings, "LOGIN_FAILURE_WINDOW_MINUTES", default.window // minutes)
         * minutes,
         lockout=getattr(settings, "LOGIN_LOCKOUT_MINUTES", default.lockout // minutes) * minutes,
+        keep=datetime.timedelta(
+            days=getattr(settings, "LOGIN_EVENTS_KEEP_DAYS", default.keep.days)
+        ),
     )
 
 
@@ -124,7 +129,8 @@ def locked_until(
 def record_attempt(
     *, username: str, address: str | None, succeeded: bool, now: datetime.datetime | None = None
 ) -> None:
-    """Write one attempt and forget attempts older than a day (the table stays small)."""
+    """Write one attempt (a sign-in event) and forget the events older than the retention
+    (``LOGIN_EVENTS_KEEP_DAYS``, 180 days by default; docs/security.md)."""
     now = now or timezone.now()
     LoginAttempt.objects.create(
         username=_key(username), ip_address=address, succeeded=succeeded, created_at=now

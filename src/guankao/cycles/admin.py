@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from guankao.core.admin import ReadOnlyAdmin
+from guankao.core.admin import AuditedAdmin, ReadOnlyAdmin
 from guankao.cycles.models import (
     Attachment,
     Reminder,
@@ -21,7 +21,7 @@ from guankao.cycles.models import (
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin[ReportingPeriod]):
+class ReportingPeriodAdmin(AuditedAdmin):
     list_display = ["code", "jurisdiction", "division_table", "department", "deadline", "is_sample"]
     list_filter = ["jurisdiction", "kind", "is_sample"]
     readonly_fields = ["code", "kind", "year", "index", "starts_on", "ends_on", "created_by"]
@@ -33,7 +33,7 @@ class ReportingPeriodAdmin(admin.ModelAdmin[ReportingPeriod]):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin[Submission]):
+class SubmissionAdmin(AuditedAdmin):
     list_display = ["period", "agency", "status", "version", "submitted_at", "is_sample"]
     list_filter = ["status", "period__jurisdiction", "period__code"]
     search_fields = ["agency__label"]

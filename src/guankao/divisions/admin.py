@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from guankao.core.admin import AuditedAdmin
 from guankao.divisions.models import DivisionTable, ServiceArea, Task
 
 
 @admin.register(ServiceArea)
-class ServiceAreaAdmin(admin.ModelAdmin[ServiceArea]):
+class ServiceAreaAdmin(AuditedAdmin):
     list_display = ["name", "slug", "is_national", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -20,14 +21,14 @@ class TaskInline(admin.TabularInline[Task, DivisionTable]):
 
 
 @admin.register(DivisionTable)
-class DivisionTableAdmin(admin.ModelAdmin[DivisionTable]):
+class DivisionTableAdmin(AuditedAdmin):
     list_display = ["title", "jurisdiction", "version"]
     list_filter = ["jurisdiction"]
     inlines = [TaskInline]
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin[Task]):
+class TaskAdmin(AuditedAdmin):
     list_display = ["agency", "number", "area", "text", "table"]
     list_filter = ["table", "area", "agency"]
     search_fields = ["text", "agency__label"]

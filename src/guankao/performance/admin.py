@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from guankao.core.admin import AuditedAdmin
 from guankao.performance.models import (
     Indicator,
     KeyAchievement,
@@ -18,7 +19,7 @@ class IndicatorInline(admin.StackedInline[Indicator, Plan]):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin[Plan]):
+class PlanAdmin(AuditedAdmin):
     list_display = ["number", "name", "department", "year", "budget_thousands", "reported_rate"]
     list_filter = ["department", "year", "control_code"]
     search_fields = ["name"]
@@ -31,7 +32,7 @@ class MeasureInline(admin.TabularInline[Measure, Indicator]):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin[Indicator]):
+class IndicatorAdmin(AuditedAdmin):
     list_display = ["plan", "number", "text"]
     list_filter = ["plan__department", "plan__year"]
     search_fields = ["text", "standard_text", "achievement_text"]
@@ -39,14 +40,14 @@ class IndicatorAdmin(admin.ModelAdmin[Indicator]):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin[Measure]):
+class MeasureAdmin(AuditedAdmin):
     list_display = ["label", "indicator", "kind", "target", "actual", "unit", "due", "done"]
     list_filter = ["kind", "indicator__plan__department", "indicator__plan__year"]
     search_fields = ["label"]
 
 
 @admin.register(ShortfallReview)
-class ShortfallReviewAdmin(admin.ModelAdmin[ShortfallReview]):
+class ShortfallReviewAdmin(AuditedAdmin):
     list_display = ["measure", "reason", "improvement"]
 
 
@@ -56,12 +57,12 @@ class KeyAchievementInline(admin.StackedInline[KeyAchievement, PerformanceReport
 
 
 @admin.register(PerformanceReport)
-class PerformanceReportAdmin(admin.ModelAdmin[PerformanceReport]):
+class PerformanceReportAdmin(AuditedAdmin):
     list_display = ["title", "department", "year", "status"]
     list_filter = ["status", "department"]
     inlines = [KeyAchievementInline]
 
 
 @admin.register(KeyAchievement)
-class KeyAchievementAdmin(admin.ModelAdmin[KeyAchievement]):
+class KeyAchievementAdmin(AuditedAdmin):
     list_display = ["report", "number", "title"]
