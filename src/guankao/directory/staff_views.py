@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from guankao.core.exceptions import GuankaoError
 from guankao.core.models import Jurisdiction
-from guankao.core.permissions import Action, role_required
+from guankao.core.permissions import Action, can, role_required
 from guankao.directory.forms import NewVersionForm, TranslationForm
 from guankao.directory.languages import BY_CODE, TARGET_CODES
 from guankao.directory.models import ContentKind, ContentTranslation, TranslationStatus
@@ -37,10 +37,13 @@ def table_jurisdiction(request: HttpRequest, pk: int) -> Jurisdiction:
 @require_safe
 @role_required(Action.DATA_VIEW)
 def tables(request: HttpRequest, /) -> HttpResponse:
-    """Every jurisdiction's table versions, newest first, with copy and diff links."""
+    """The table versions of each jurisdiction the reader works in, newest first, with copy and
+    diff links."""
     jurisdictions = Jurisdiction.objects.filter(division_tables__isnull=False).distinct()
     rows = []
     for jurisdiction in jurisdictions:
+        if not can(request.user, Action.DATA_VIEW, jurisdiction):
+            continue
         versions = list(DivisionTable.objects.filter(jurisdiction=jurisdiction).latest_first())
         pairs = list(zip(versions[1:], versions[:-1], strict=True))
         rows.append({"jurisdiction": jurisdiction, "versions": versions, "pairs": pairs})
