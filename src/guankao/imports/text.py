@@ -20,8 +20,9 @@ _MARKER = re.compile(r"([0-9]{1,3})[ \t]*[.、]")
 _SENTENCE_END = "。；;！？!?：:）)"
 _CHINESE_NUMERAL = "一二三四五六七八九十百零〇"
 # 一、  (一)  （十四）  3.  — a Chinese or Arabic number, then a separator or closing bracket.
+# At most 8 Chinese numerals (九百九十九 is 5): a cell of 30,000 一 is not read as a number.
 _PLAN_HEADING = re.compile(
-    rf"[(（]?\s*([{_CHINESE_NUMERAL}]+|[0-9]{{1,3}})\s*(?:[)）]\s*[、.,，]?|[、.,，])\s*(.+)",
+    rf"[(（]?\s*([{_CHINESE_NUMERAL}]{{1,8}}|[0-9]{{1,3}})\s*(?:[)）]\s*[、.,，]?|[、.,，])\s*(.+)",
     re.DOTALL,
 )
 

@@ -40,6 +40,14 @@ def read_grids(path: Path, filename: str | None = None) -> list[Grid]:
     path's name. Raises :class:`FileRejected` with a message for the person who sent the file.
     """
     name = filename or path.name
+    try:
+        return _read(path, name)
+    except RecursionError:
+        # The readers bound the nesting of the XML (MAX_XML_DEPTH); this is the backstop.
+        raise FileRejected(name, _("檔案的結構層次過深，無法讀取。")) from None
+
+
+def _read(path: Path, name: str) -> list[Grid]:
     extension = Path(name).suffix.lower().lstrip(".")
     if extension == "xlsx":
         return read_xlsx(path, name)

@@ -43,6 +43,7 @@ MAX_XML_ELEMENTS = 5_000_000
 MAX_XML_QUIET_BYTES = 4 * 1024 * 1024
 MAX_CELL_XML_BYTES = 8 * 1024 * 1024
 MAX_SHARED_STRINGS = MAX_CELLS
+MAX_STYLES = 65_536  # Excel allows 64,000 cell formats
 MAX_NUMBER_EXPONENT = 100
 # CSV: the delimiter is guessed from the first lines only (csv.Sniffer is slow on long lines),
 # and one row may not hold more text than its cells could (a line of 30,000 commas is refused).
@@ -171,16 +172,20 @@ class GridBuilder:
                 % {"name": self.name, "row": row, "limit": MAX_COLUMNS},
             )
 
+    def too_long(self, row: int) -> FileRejected:
+        """The refusal of a cell in ``row`` longer than MAX_CELL_CHARS."""
+        return FileRejected(
+            self.filename,
+            _("「%(name)s」第 %(row)d 列有一格超過 %(limit)s 字。")
+            % {"name": self.name, "row": row, "limit": f"{MAX_CELL_CHARS:,}"},
+        )
+
     def set(self, row: int, column: int, text: str, *, merged: bool = False) -> None:
         """Write one non-empty cell (row 1-based, column 0-based)."""
         self.check_row(row)
         self.check_column(row, column)
         if len(text) > MAX_CELL_CHARS:
-            raise FileRejected(
-                self.filename,
-                _("「%(name)s」第 %(row)d 列有一格超過 %(limit)s 字。")
-                % {"name": self.name, "row": row, "limit": f"{MAX_CELL_CHARS:,}"},
-            )
+            raise self.too_long(row)
         self.budget.cells += 1
         if self.budget.cells > MAX_CELLS:
             raise FileRejected(
@@ -228,3 +233,18 @@ def clean_cell_text(text: str) -> str:
     """Line endings made uniform and the cell trimmed; the text itself is kept as written, less
     the ' that the sheet writers put before text that looks like a formula (decision 0053)."""
     return restore(text).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def parse_int(value: str | None, default: int) -> int | None:
+    """An attribute holding a count or an index: ``default`` when absent, None when malformed.
+
+    Only ASCII digits (with an optional sign) are numbers here, and at most 12 of them, so that
+    no attribute turns into a huge number or a slow conversion.
+    """
+    if value is None:
+        return default
+    text = value.strip()
+    digits = text[1:] if text[:1] in ("+", "-") else text
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 12:
+        return None
+    return int(text)

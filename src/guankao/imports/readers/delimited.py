@@ -10,6 +10,10 @@ from django.utils.translation import gettext as _
 
 from guankao.imports.readers.base import (
     MAX_CELL_CHARS,
+    MAX_CELLS_PER_ROW,
+    MAX_CSV_ROW_CHARS,
+    MAX_SNIFF_CHARS,
+    MAX_SNIFF_LINES,
     FileRejected,
     Grid,
     GridBuilder,
@@ -38,11 +42,47 @@ def decode(data: bytes, filename: str) -> str:
     raise FileRejected(filename, _("無法辨識文字編碼；請存成 UTF-8 或 Big5 的 CSV。"))
 
 
+def sniff_sample(text: str) -> str:
+    """The first lines of ``text``, few and short enough for ``csv.Sniffer`` to be quick.
+
+    The sniffer's regular expressions take seconds on one long line (``"a`` and 30,000
+    commas took 27 s), so it sees at most MAX_SNIFF_LINES lines and MAX_SNIFF_CHARS characters.
+    """
+    sample = text[:MAX_SNIFF_CHARS]
+    lines = sample.splitlines(keepends=True)
+    if len(lines) > 1 and len(sample) == MAX_SNIFF_CHARS:
+        lines.pop()  # cut short: keep only whole lines
+    return "".join(lines[:MAX_SNIFF_LINES])
+
+
 def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
     try:
         return csv.Sniffer().sniff(sample, delimiters=",\t;")
     except csv.Error:
         return csv.excel
+
+
+class _Lines:
+    """The lines of the text for ``csv.reader``, refusing a row longer than its cells could be.
+
+    A row may span lines (a quoted cell with line breaks); ``row_chars`` counts the characters
+    handed over since the last row ended, so one row never holds more than MAX_CSV_ROW_CHARS.
+    """
+
+    def __init__(self, text: str, filename: str) -> None:
+        self._lines = io.StringIO(text, newline="")
+        self._filename = filename
+        self.row_chars = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.row_chars += len(line)
+        if self.row_chars > MAX_CSV_ROW_CHARS:
+            raise FileRejected(self._filename, _("有一列的內容過長，無法讀取。"))
+        return line
 
 
 def read_csv(path: Path, filename: str) -> list[Grid]:
@@ -56,14 +96,22 @@ def read_csv(path: Path, filename: str) -> list[Grid]:
             _("副檔名是 CSV，內容卻是 %(found)s 檔案，無法匯入。")
             % {"found": found or _("二進位")},
         )
+    if b"\x00" in data:
+        # PostgreSQL stores no NUL character; no spreadsheet program writes one into a CSV.
+        raise FileRejected(
+            filename, _("檔案內含 NUL 字元（二進位資料），請重新存成 CSV 後再匯入。")
+        )
     text = decode(data, filename)
     builder = GridBuilder(filename=filename, name=filename, kind=GridKind.SHEET)
-    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text[:65536]))
+    lines = _Lines(text, filename)
+    reader = csv.reader(lines, _dialect(sniff_sample(text)))
     try:
         for number, row in enumerate(reader, start=1):
+            lines.row_chars = 0
+            builder.check_row(number)  # blank rows too: the work is bounded, not only the data
+            if len(row) > MAX_CELLS_PER_ROW:
+                raise FileRejected(filename, _("有一列的儲存格太多，無法讀取。"))
             cells = [clean_cell_text(cell) for cell in row]
-            if any(cells):
-                builder.check_row(number)
             for column, cell in enumerate(cells):
                 if cell:
                     builder.set(number, column, cell[: MAX_CELL_CHARS + 1])

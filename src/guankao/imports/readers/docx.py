@@ -14,18 +14,20 @@ from django.utils.translation import gettext as _
 
 from guankao.imports.readers.base import (
     MAX_CELLS_PER_ROW,
-    MAX_ELEMENTS_PER_CELL,
+    Budget,
     FileRejected,
     Grid,
     GridBuilder,
     GridKind,
     clean_cell_text,
+    parse_int,
 )
 from guankao.imports.readers.package import member, not_a, open_package
 from guankao.imports.readers.xml import iterparse
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _BREAKS = {f"{W}br", f"{W}cr"}
+TBL, TR, TC, TR_PR = f"{W}tbl", f"{W}tr", f"{W}tc", f"{W}trPr"
 
 
 def _paragraph(paragraph: ET.Element) -> str:
@@ -48,10 +50,8 @@ def cell_text(cell: ET.Element) -> str:
 def _int(element: ET.Element | None, default: int) -> int:
     if element is None:
         return default
-    try:
-        return max(1, int(element.get(f"{W}val", str(default))))
-    except ValueError:
-        return default
+    value = parse_int(element.get(f"{W}val"), default)
+    return default if value is None else max(1, value)
 
 
 def _read_cell(builder: GridBuilder, cell: ET.Element, row: int, column: int) -> int:
@@ -76,58 +76,59 @@ def _read_cell(builder: GridBuilder, cell: ET.Element, row: int, column: int) ->
 
 
 def read_docx(path: Path, filename: str) -> list[Grid]:
-    """Every top-level table of a DOCX document as a grid named 表格1, 表格2…"""
+    """Every top-level table of a DOCX document as a grid."""
     grids: list[Grid] = []
+    budget = Budget()
     with open_package(path, filename, "DOCX") as archive:
-        stream = member(archive, "word/document.xml")
+        stream = member(archive, "word/document.xml", filename)
         if stream is None:
             raise not_a(filename, "DOCX", b"PK", archive)
         with stream:
             depth = 0  # tables open; only cells of top-level tables (depth 1) are read
-            in_cell = False
-            cell_elements = 0
+            cells_open = 0  # a table nested in a cell opens cells inside the cell
             builder: GridBuilder | None = None
             row = column = 0
-            parents: list[ET.Element] = []
-            for event, element in iterparse(stream, filename):
+            # A cell's subtree (and a row's properties) are kept until they end; everything
+            # else is dropped as soon as it has been seen, so memory does not grow with the file.
+            events = iterparse(stream, filename, records=frozenset({TC, TR_PR}), budget=budget)
+            for event, element in events:
                 tag = element.tag
                 if event == "start":
-                    parents.append(element)
-                    if in_cell:
-                        cell_elements += 1
-                        if cell_elements > MAX_ELEMENTS_PER_CELL:
-                            raise FileRejected(filename, _("有一格的內容結構過於複雜，無法讀取。"))
-                    elif tag == f"{W}tbl":
+                    if cells_open:
+                        if tag == TC:
+                            cells_open += 1
+                    elif tag == TBL:
                         depth += 1
                         if depth == 1:
                             name = _("表格%(number)d") % {"number": len(grids) + 1}
-                            builder = GridBuilder(filename=filename, name=name, kind=GridKind.TABLE)
+                            builder = GridBuilder(
+                                filename=filename, name=name, kind=GridKind.TABLE, budget=budget
+                            )
                             row = 0
-                    elif tag == f"{W}tr" and depth == 1 and builder is not None:
+                    elif tag == TR and depth == 1 and builder is not None:
                         row += 1
                         column = 0
                         builder.check_row(row)
-                    elif tag == f"{W}tc" and depth == 1:
-                        in_cell, cell_elements = True, 0
+                    elif tag == TC and depth == 1:
+                        cells_open = 1
                     continue
-                parents.pop()
-                if in_cell and tag != f"{W}tc":
-                    continue  # part of a cell: read when the cell ends
-                if builder is not None and tag == f"{W}tc":
-                    in_cell = False
+                if cells_open:
+                    if tag != TC:
+                        continue  # part of a cell: read when the cell ends
+                    cells_open -= 1
+                    if cells_open or builder is None:
+                        continue  # a cell of a table nested in the cell
                     column = _read_cell(builder, element, row, column)
                     if column > MAX_CELLS_PER_ROW:
                         raise FileRejected(filename, _("有一列的儲存格太多，無法讀取。"))
-                elif depth == 1 and tag == f"{W}trPr":
+                elif depth == 1 and tag == TR_PR:
                     # Cells left out at the start of a row (gridBefore) shift the rest right.
                     column += _int(element.find(f"{W}gridBefore"), 0)
-                elif tag == f"{W}tbl":
+                    if column > MAX_CELLS_PER_ROW:
+                        raise FileRejected(filename, _("有一列的儲存格太多，無法讀取。"))
+                elif tag == TBL:
                     if depth == 1 and builder is not None:
                         grids.append(builder.build())
                         builder = None
                     depth -= 1
-                # Whatever has been read is dropped, so memory does not grow with the file.
-                element.clear()
-                if parents:
-                    parents[-1].remove(element)
     return grids

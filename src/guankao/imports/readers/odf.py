@@ -10,24 +10,26 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
 from guankao.imports.readers.base import (
+    MAX_CELL_CHARS,
     MAX_CELLS_PER_ROW,
-    MAX_ELEMENTS_PER_CELL,
+    Budget,
     FileRejected,
     Grid,
     GridBuilder,
     GridKind,
     clean_cell_text,
     column_letter,
+    parse_int,
 )
 from guankao.imports.readers.package import member, not_a, open_package, package_kind
-from guankao.imports.readers.xlsx import format_number
+from guankao.imports.readers.xlsx import format_number, format_percent
 from guankao.imports.readers.xml import iterparse
 
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -38,6 +40,7 @@ _PARAGRAPHS = {f"{TEXT}p", f"{TEXT}h"}
 _SKIPPED = {f"{OFFICE}annotation", f"{TEXT}note", f"{TEXT}tracked-changes"}
 _WHITESPACE = re.compile(r"[ \t\r\n]+")
 _CELLS = {f"{TABLE}table-cell", f"{TABLE}covered-table-cell"}
+_RECORDS = frozenset(_CELLS)
 
 
 def _collapse(text: str | None) -> str:
@@ -45,33 +48,62 @@ def _collapse(text: str | None) -> str:
     return _WHITESPACE.sub(" ", text) if text else ""
 
 
-def _inline(element: ET.Element) -> str:
-    """The text of a paragraph, with ``text:s`` spaces, tabs and line breaks."""
-    parts = [_collapse(element.text)]
+class _TooLong(Exception):
+    """A cell's text grew past MAX_CELL_CHARS while it was being put together."""
+
+
+def _bounded_join(parts: Iterable[str], separator: str = "") -> str:
+    """Join ``parts``; raise :class:`_TooLong` as soon as the text is longer than a cell may be.
+
+    A cell made of a million ``text:s`` spaces is refused without ever being built.
+    """
+    kept: list[str] = []
+    length = 0
+    for part in parts:
+        kept.append(part)
+        length += len(part) + len(separator)
+        if length > MAX_CELL_CHARS + len(separator):
+            raise _TooLong
+    return separator.join(kept)
+
+
+def _spaces(element: ET.Element) -> str:
+    count = parse_int(element.get(f"{TEXT}c"), 1)
+    return " " * min(max(count or 1, 1), MAX_CELL_CHARS + 1)
+
+
+def _inline_parts(element: ET.Element) -> Iterable[str]:
+    yield _collapse(element.text)
     for child in element:
         if child.tag == f"{TEXT}s":
-            parts.append(" " * int(child.get(f"{TEXT}c", "1")))
+            yield _spaces(child)
         elif child.tag == f"{TEXT}tab":
-            parts.append("\t")
+            yield "\t"
         elif child.tag == f"{TEXT}line-break":
-            parts.append("\n")
+            yield "\n"
         elif child.tag not in _SKIPPED:
-            parts.append(_inline(child))
-        parts.append(_collapse(child.tail))
-    return "".join(parts)
+            yield _inline(child)
+        yield _collapse(child.tail)
+
+
+def _inline(element: ET.Element) -> str:
+    """The text of a paragraph, with ``text:s`` spaces, tabs and line breaks."""
+    return _bounded_join(_inline_parts(element))
+
+
+def _lines(element: ET.Element) -> Iterable[str]:
+    for child in element:
+        if child.tag in _PARAGRAPHS:
+            yield _inline(child)
+        elif child.tag not in _SKIPPED:
+            text = cell_text(child)
+            if text:
+                yield text
 
 
 def cell_text(element: ET.Element) -> str:
     """The paragraphs of a cell (lists and nested tables included), one per line."""
-    lines: list[str] = []
-    for child in element:
-        if child.tag in _PARAGRAPHS:
-            lines.append(_inline(child))
-        elif child.tag not in _SKIPPED:
-            text = cell_text(child)
-            if text:
-                lines.append(text)
-    return "\n".join(lines)
+    return _bounded_join(_lines(element), "\n")
 
 
 def _value(element: ET.Element) -> str:
@@ -80,10 +112,7 @@ def _value(element: ET.Element) -> str:
     if kind in ("float", "currency") and value is not None:
         return format_number(value)
     if kind == "percentage" and value is not None:
-        try:
-            return format_number(str(Decimal(value) * 100)) + "%"
-        except InvalidOperation:
-            return value
+        return format_percent(value)
     if kind == "date":
         return element.get(f"{OFFICE}date-value", "")[:10]
     if kind == "boolean":
@@ -99,10 +128,8 @@ class _Table:
 
 
 def _repeat(element: ET.Element, attribute: str) -> int:
-    try:
-        return max(1, int(element.get(f"{TABLE}{attribute}", "1")))
-    except ValueError:
-        return 1
+    # At most 12 digits (parse_int): far past every limit, yet never a huge number.
+    return max(1, parse_int(element.get(f"{TABLE}{attribute}"), 1) or 1)
 
 
 def _read_cell(
@@ -119,7 +146,10 @@ def _read_cell(
         )
     if element.tag != f"{TABLE}table-cell":
         return  # a covered cell: filled from its merge's first cell at the end
-    text = clean_cell_text(_value(element))
+    try:
+        text = clean_cell_text(_value(element))
+    except _TooLong:
+        raise table.builder.too_long(table.row + 1) from None
     if not text:
         return
     repeat = _repeat(element, "number-columns-repeated")
@@ -147,44 +177,46 @@ def read_odf(path: Path, filename: str, expected: str) -> list[Grid]:
     """Every table of an ODS or ODT file as a grid (``expected`` is "ODS" or "ODT")."""
     kind = GridKind.SHEET if expected == "ODS" else GridKind.TABLE
     grids: list[Grid] = []
+    budget = Budget()
     with open_package(path, filename, expected) as archive:
         if package_kind(archive) not in (expected, None):
             raise not_a(filename, expected, b"PK", archive)
-        stream = member(archive, "content.xml")
+        stream = member(archive, "content.xml", filename)
         if stream is None:
             raise not_a(filename, expected, b"PK", archive)
         with stream:
             depth = 0  # tables open; only cells of top-level tables (depth 1) are read
-            in_cell = False
-            cell_elements = 0
+            cells_open = 0  # a table nested in a cell opens cells inside the cell
             table: _Table | None = None
             cells: list[tuple[int, str, int, int]] = []  # column, text, rows, columns spanned
             column = 0
-            parents: list[ET.Element] = []
-            for event, element in iterparse(stream, filename):
+            # A cell's subtree is kept until it ends; everything else is dropped as soon as it
+            # has been seen, so memory does not grow with the file.
+            for event, element in iterparse(stream, filename, records=_RECORDS, budget=budget):
                 tag = element.tag
                 if event == "start":
-                    parents.append(element)
-                    if in_cell:
-                        cell_elements += 1
-                        if cell_elements > MAX_ELEMENTS_PER_CELL:
-                            raise FileRejected(filename, _("有一格的內容結構過於複雜，無法讀取。"))
+                    if cells_open:
+                        if tag in _CELLS:
+                            cells_open += 1
                     elif tag == f"{TABLE}table":
                         depth += 1
                         name = element.get(f"{TABLE}name", "")
                         if kind is GridKind.TABLE or not name:
                             name = _("表格%(number)d") % {"number": len(grids) + 1}
-                        table = _Table(GridBuilder(filename=filename, name=name, kind=kind))
+                        table = _Table(
+                            GridBuilder(filename=filename, name=name, kind=kind, budget=budget)
+                        )
                     elif tag == f"{TABLE}table-row" and depth == 1:
                         cells, column = [], 0
                     elif tag in _CELLS and depth == 1:
-                        in_cell, cell_elements = True, 0
+                        cells_open = 1
                     continue
-                parents.pop()
-                if in_cell and tag not in _CELLS:
-                    continue  # part of a cell: read when the cell ends
-                if table is not None and tag in _CELLS:
-                    in_cell = False
+                if cells_open:
+                    if tag not in _CELLS:
+                        continue  # part of a cell: read when the cell ends
+                    cells_open -= 1
+                    if cells_open or table is None:
+                        continue  # a cell of a table nested in the cell
                     _read_cell(table, element, cells, column, filename)
                     column += _repeat(element, "number-columns-repeated")
                     if column > MAX_CELLS_PER_ROW:
@@ -198,8 +230,4 @@ def read_odf(path: Path, filename: str, expected: str) -> list[Grid]:
                         grids.append(table.builder.build())
                         table = None
                     depth -= 1
-                # Whatever has been read is dropped, so memory does not grow with the file.
-                element.clear()
-                if parents:
-                    parents[-1].remove(element)
     return grids

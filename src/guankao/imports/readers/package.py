@@ -7,10 +7,13 @@ decompressed. A zip bomb (a tiny file that unpacks to gigabytes) is refused here
 
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import TracebackType
 from typing import IO
 
 from django.utils.translation import gettext as _
@@ -24,6 +27,24 @@ from guankao.imports.readers.base import (
     RATIO_FLOOR_BYTES,
     FileRejected,
 )
+
+# What Python's zipfile raises for a damaged package: a bad header or CRC, a damaged deflate
+# stream, a stream that ends early, an offset past the end of the file, a name that is not the
+# UTF-8 its flag claims (UnicodeDecodeError is a ValueError), a compression method or flag it
+# does not support.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    struct.error,
+    NotImplementedError,
+)
+# Office programs store or deflate every member and never encrypt one.
+_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+_ENCRYPTED_FLAGS = 0x01 | 0x40  # traditional, strong encryption
+_PATCHED_FLAG = 0x20
 
 # First bytes of formats that people rename by mistake, to say what the file really is.
 _MAGIC = (
@@ -67,8 +88,11 @@ def package_kind(archive: zipfile.ZipFile) -> str | None:
     if "word/document.xml" in names:
         return "DOCX"
     if "mimetype" in names:
-        with archive.open("mimetype") as stream:
-            mimetype = stream.read(100)
+        try:
+            with archive.open("mimetype") as stream:
+                mimetype = stream.read(100)
+        except ZIP_ERRORS:
+            return None
         for suffix, kind in ((b".spreadsheet", "ODS"), (b".text", "ODT")):
             if mimetype.endswith(suffix):
                 return kind
@@ -100,6 +124,14 @@ def check_members(archive: zipfile.ZipFile, filename: str) -> None:
         raise FileRejected(filename, _("壓縮檔內的檔案太多，無法匯入。"))
     total = 0
     for member in members:
+        if member.flag_bits & _ENCRYPTED_FLAGS:
+            raise FileRejected(filename, _("檔案有密碼保護（已加密），請先移除密碼再匯入。"))
+        if member.compress_type not in _METHODS or member.flag_bits & _PATCHED_FLAG:
+            raise FileRejected(
+                filename,
+                _("內容「%(member)s」使用不支援的壓縮方式（%(method)d），無法匯入。")
+                % {"member": member.filename, "method": member.compress_type},
+            )
         total += member.file_size
         if member.file_size > RATIO_FLOOR_BYTES and (
             member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
@@ -130,16 +162,58 @@ def open_package(path: Path, filename: str, expected: str) -> Iterator[zipfile.Z
         raise not_a(filename, expected, head)
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
+    except ZIP_ERRORS:
         raise not_a(filename, expected, head) from None
     with archive:
         check_members(archive, filename)
         yield archive
 
 
-def member(archive: zipfile.ZipFile, name: str) -> IO[bytes] | None:
-    """The named member opened for reading, or None when the package has none."""
+def damaged(filename: str, name: str) -> FileRejected:
+    """The refusal of a package whose member ``name`` cannot be unpacked."""
+    return FileRejected(
+        filename, _("檔案已損毀：無法解壓縮「%(member)s」，無法匯入。") % {"member": name}
+    )
+
+
+class Member:
+    """A member of a package opened for reading; a damaged one is refused as it is read."""
+
+    def __init__(self, stream: IO[bytes], filename: str, name: str) -> None:
+        self._stream = stream
+        self._filename = filename
+        self._name = name
+
+    def read(self, size: int = -1, /) -> bytes:
+        try:
+            return self._stream.read(size)
+        except ZIP_ERRORS:
+            raise damaged(self._filename, self._name) from None
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def __enter__(self) -> Member:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def member(archive: zipfile.ZipFile, name: str, filename: str) -> Member | None:
+    """The named member opened for reading, or None when the package has none.
+
+    ``filename`` is the file's name for messages: a member that cannot be opened or unpacked
+    refuses the file (:func:`damaged`).
+    """
     try:
-        return archive.open(name)
+        return Member(archive.open(name), filename, name)
     except KeyError:
         return None
+    except ZIP_ERRORS:
+        raise damaged(filename, name) from None
