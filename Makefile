@@ -9,8 +9,9 @@ PORT ?= 8000
 
 # The local server speaks plain HTTP, so its cookies must not be marked Secure.
 run: setup var/secret_key
-	$(BIN)/guankao demo
-	SECURE_COOKIES=false $(BIN)/guankao serve --host $(HOST) --port $(PORT)
+	DEMO_ACCOUNTS_READY=true $(BIN)/guankao demo
+	$(BIN)/guankao collectstatic --noinput --verbosity 0
+	SECURE_COOKIES=false REQUIRE_2FA=false $(BIN)/guankao serve --host $(HOST) --port $(PORT)
 
 test: setup
 	$(BIN)/pytest

@@ -14,3 +14,8 @@ STORAGES = {
 }
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Two-factor sign-in and the forced change of initial passwords: off, tests turn them on.
+GUANKAO_REQUIRE_2FA = False
+GUANKAO_FORCE_INITIAL_PASSWORD_CHANGE = False
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
