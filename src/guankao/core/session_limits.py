@@ -14,7 +14,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -23,6 +25,15 @@ STARTED = "guankao_session_started"
 SEEN = "guankao_session_seen"
 # The last-seen time is written at most once a minute, not on every request.
 SEEN_RESOLUTION = 60
+
+
+@receiver(user_logged_in)
+def start_the_clock(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
+    """A sign-in starts both limits (stored with the session, so every server sees them)."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[STARTED] = now
+        request.session[SEEN] = now
 
 
 class SessionLimitsMiddleware:
