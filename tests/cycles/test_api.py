@@ -278,3 +278,69 @@ def test_the_page_offers_a_department_coordinator_only_its_department() -> None:
     submission = Submission.objects.get(period__code="108Q4")
     assert submission.agency.slug == "hsinchu-social"
     assert submission.measure_entries.count() > 10
+
+
+def _closed_port() -> int:
+    """A loopback port nobody listens on: connecting to it is refused (the SMTP server down)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_remind_sends_and_records(demo: Demo, client_for: ClientFor, mailoutbox: list[Any]) -> None:
+    police = demo.submission("keelung-police")
+    response = client_for("demo-coordinator").post(f"/api/v1/cycles/submissions/{police.pk}/remind")
+    assert response.status_code == 200
+    assert response.json() == {"detail": "已寄送催報通知：demo-reporter-police@guankao.example"}
+    assert police.reminders.count() == 1
+
+
+def test_remind_with_the_mail_server_down_is_409_json_and_records_nothing(
+    demo: Demo, client_for: ClientFor, settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
+        "127.0.0.1",
+        _closed_port(),
+        2,
+    )
+    police = demo.submission("keelung-police")
+    audit_before = AuditEntry.objects.count()
+    response = client_for("demo-coordinator").post(f"/api/v1/cycles/submissions/{police.pk}/remind")
+    assert response.status_code == 409
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "無法寄出催報通知：郵件伺服器沒有回應，請稍後再試。"}
+    assert police.reminders.count() == 0
+    assert AuditEntry.objects.count() == audit_before
+
+
+def test_every_409_of_a_submission_gives_its_current_version(
+    demo: Demo, client_for: ClientFor
+) -> None:
+    """A move the status does not allow answers the same body as an edit conflict."""
+    police = demo.submission("keelung-police")  # a draft
+    response = client_for("demo-coordinator").post(
+        f"/api/v1/cycles/submissions/{police.pk}/approve", {}, content_type="application/json"
+    )
+    assert response.status_code == 409
+    body = response.json()
+    assert body == {"detail": body["detail"], "version": police.version, "changes": []}
+    assert "不能核定" in body["detail"]
+
+
+def test_the_openapi_declares_every_refusal() -> None:
+    paths = Client().get("/api/v1/openapi.json").json()["paths"]
+    draft = paths["/api/v1/cycles/submissions/{pk}/draft"]["put"]["responses"]
+    assert set(draft) == {"200", "400", "401", "403", "404", "409", "413", "422"}
+    conflict = draft["409"]["content"]["application/json"]["schema"]["$ref"]
+    assert conflict.endswith("/Conflict")
+    search = paths["/api/v1/directory/{jurisdiction}/search"]["get"]["responses"]
+    assert set(search) == {"200", "404", "422"}
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            assert "422" in operation["responses"] or not operation.get("parameters"), (
+                method,
+                path,
+            )

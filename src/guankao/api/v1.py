@@ -4,7 +4,10 @@ Each app's router is mounted in ``guankao/api/urls.py``."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
@@ -42,9 +45,31 @@ def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": _("找不到這筆資料。")}, status=404)
 
 
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    """Django raises this when the body is first read (ninja's parser, or the CSRF check)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    return api.create_response(
+        request,
+        {"detail": _("請求內容太大：最多 %(size)s MB。") % {"size": f"{limit / 1024 / 1024:g}"}},
+        status=413,
+    )
+
+
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(MultiPartParserError)
+def unreadable_body(request: HttpRequest, error: Exception) -> HttpResponse:
+    """A body Django refuses to read (too many fields, a broken form): 400, not its HTML page."""
+    return api.create_response(
+        request, {"detail": _("無法讀取請求內容，請以 JSON 送出。")}, status=400
+    )
+
+
 # django-ninja's own messages, in the API's language (its 404 and 401 have handlers above).
 NINJA_MESSAGES = {
     "Cannot parse request body": gettext_lazy("無法讀取請求內容，請以 JSON 送出。"),
+    "CSRF check Failed": gettext_lazy("缺少或不符的 CSRF 權杖。"),
 }
 
 

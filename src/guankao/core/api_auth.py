@@ -1,11 +1,28 @@
 """How the API knows who calls: a session cookie (the staff pages' sign-in, with CSRF on
-writes) or an API token sent as ``Authorization: Bearer gk_…`` (other systems)."""
+writes) or an API token sent as ``Authorization: Bearer gk_…`` (other systems).
+
+A caller with neither (no session, or a key that is wrong, revoked or of an inactive account)
+gets 401 from the API's handler; a signed-in session that writes without the CSRF token gets
+403. Both are JSON in Traditional Chinese, as every API error is.
+
+The schemas of those refusals, and the ``refusals()`` helper each endpoint declares them with,
+are here too: every app's ``apis.py`` uses them, and the API's handlers (``api/v1.py``) write
+exactly these shapes.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
-from ninja.security import HttpBearer, django_auth
+from django.utils.translation import gettext as _
+from ninja import Schema
+from ninja.errors import HttpError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+from pydantic import Field
 
 from guankao.core.tokens import user_for_key
 
@@ -20,8 +37,34 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class SessionAuth(APIKeyCookie):
+    """The staff pages' session. Unlike ninja's ``django_auth``, the CSRF check runs only for a
+    signed-in session: a caller without one is told to sign in (401), not about CSRF (403)."""
+
+    param_name: str = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(
+                403,
+                _(
+                    "缺少或不符的 CSRF 權杖：以登入的工作階段寫入時，請附上 X-CSRFToken 標頭，"
+                    "或改用 API 金鑰。"
+                ),
+            )
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = request.user
+        return user if isinstance(user, User) and user.is_authenticated else None
+
+
+session_auth = SessionAuth()
+
 # Either one will do; endpoints then check the user's roles as the pages do.
-API_AUTH = [TokenAuth(), django_auth]
+API_AUTH = [TokenAuth(), session_auth]
 
 
 def caller(request: HttpRequest) -> User | AnonymousUser:
@@ -31,9 +74,43 @@ def caller(request: HttpRequest) -> User | AnonymousUser:
     Public endpoints show more to staff (drafts); a token must see what a session sees.
     """
     header = request.headers.get("Authorization", "")
-    scheme, _, key = header.partition(" ")
+    scheme, _sep, key = header.partition(" ")
     if scheme.lower() == "bearer" and key:
         user = user_for_key(key.strip())
         if user is not None:
             return user
     return request.user
+
+
+# --- what the API answers when it refuses ----------------------------------------------------
+
+
+class Error(Schema):
+    """Every refusal: one sentence in Traditional Chinese."""
+
+    detail: str
+
+
+class Invalid(Schema):
+    """422: pydantic's list of errors in ``detail`` and a sentence naming the fields in
+    ``message``; a value the endpoint itself refuses (an unknown language) has the sentence in
+    ``detail`` alone."""
+
+    detail: list[dict[str, Any]] | str
+    message: str | None = Field(None, description="the fields to check, as a sentence")
+
+
+# Which refusals an endpoint can answer: 401 and 403 when it needs a person (403 also for a
+# session write without its CSRF token), 400 and 413 when it reads a body, 404 when its path
+# names a record, 422 always (a path or query value of the wrong type).
+SIGNED_IN = (401, 403)
+WITH_BODY = (400, 413)
+
+
+def refusals(*codes: int | tuple[int, ...]) -> dict[int, type[Schema]]:
+    """``response={200: Out, **refusals(SIGNED_IN, WITH_BODY, 404)}``: each status with the
+    schema the API's handlers answer it with; 422 is always included."""
+    flat: set[int] = {422}
+    for code in codes:
+        flat.update(code if isinstance(code, tuple) else (code,))
+    return {code: Invalid if code == 422 else Error for code in sorted(flat)}

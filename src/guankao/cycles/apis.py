@@ -1,8 +1,11 @@
-"""JSON API of reporting cycles, mounted at /api/v1/cycles/. Session sign-in, role matrix.
+"""JSON API of reporting cycles, mounted at /api/v1/cycles/. Session or token, role matrix.
 
-401 when signed out, 403 when the role does not allow it, 404 for what does not exist, 400 for
-refused input, 409 when the submission's state or a newer version stands in the way (the body
-then lists what changed). Dates are ISO (``2024-07-15``) with an ROC twin (``113年7月15日``).
+401 when signed out, 403 when the role does not allow it (or a session write lacks its CSRF
+token), 404 for what does not exist, 400 for refused input, 409 when the submission's state or a
+newer version stands in the way (the body then gives the current version and lists what
+changed) or when the mail server does not answer a reminder, 413 for a body over 2.5 MB, 422 for
+a value of the wrong type. Each operation declares exactly these in its ``response``. Dates are
+ISO (``2024-07-15``) with an ROC twin (``113年7月15日``).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 from pydantic import Field
 
-from guankao.core.api_auth import API_AUTH
+from guankao.core.api_auth import API_AUTH, SIGNED_IN, WITH_BODY, Error, refusals
 from guankao.core.models import Agency, Jurisdiction
 from guankao.core.permissions import Action, NotPermitted, api_require
 from guankao.cycles import reminders, selectors, services
@@ -147,7 +150,11 @@ class VersionIn(Schema):
 
 
 class TransitionIn(Schema):
-    transition: str = Field(max_length=20, description="submit, return, approve or reopen")
+    transition: str = Field(
+        max_length=20,
+        description="submit, return, approve or reopen; another name answers 400",
+        examples=["submit", "return", "approve", "reopen"],
+    )
     reason: str = Field("", max_length=2000, description="needed to return and to reopen")
     version: int | None = Field(None, ge=1, description="the version this move is based on")
 
@@ -163,6 +170,9 @@ class CommentIn(Schema):
 
 
 class Conflict(Schema):
+    """409 of a submission: why, the version it is at now, and what changed since the version
+    sent (each as where, field, before, after; empty when its status stands in the way)."""
+
     detail: str
     version: int
     changes: list[list[str]]
@@ -170,6 +180,38 @@ class Conflict(Schema):
 
 class Message(Schema):
     detail: str
+
+
+class DashboardRowOut(Schema):
+    submission: int
+    agency: str
+    status: str
+    late: bool
+    shortfalls: int
+    missing: int
+    last_reminder: datetime.datetime | None
+
+
+class DashboardOut(Schema):
+    period: PeriodOut
+    counts: dict[str, int]
+    late: int
+    shortfalls: int
+    agencies: list[DashboardRowOut]
+
+
+class AuditEntryOut(Schema):
+    time: datetime.datetime
+    actor: str
+    action: str
+    before: Any
+    after: Any
+
+
+# What each kind of endpoint can answer besides its success (see refusals() in core.api_auth).
+READ = refusals(SIGNED_IN, 404, 422)
+WRITE = refusals(SIGNED_IN, WITH_BODY, 404, 422)
+MOVE = {**WRITE, 409: Conflict}
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -313,15 +355,25 @@ def _conflict(error: EditConflict) -> Status[dict[str, Any]]:
     )
 
 
+def _state_conflict(error: Exception, submission: Submission) -> Status[dict[str, Any]]:
+    """409 because of the submission's status: the same body as an edit conflict, no changes."""
+    submission.refresh_from_db(fields=["version"])
+    return Status(409, {"detail": str(error), "version": submission.version, "changes": []})
+
+
 # --- periods -------------------------------------------------------------------------------
 
 
-@router.get("/periods", response=list[PeriodOut], summary="Periods whose dashboard you may see")
+@router.get(
+    "/periods",
+    response={200: list[PeriodOut], **refusals(401)},
+    summary="Periods whose dashboard you may see",
+)
 def period_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_period_out(p) for p in selectors.periods_overseen_by(request.user)]
 
 
-@router.post("/periods", response={201: PeriodOut}, summary="Open a reporting period")
+@router.post("/periods", response={201: PeriodOut, **WRITE}, summary="Open a reporting period")
 def period_create(request: HttpRequest, payload: PeriodIn) -> Status[dict[str, Any]]:
     api_require(request, Action.PERIOD_OPEN)  # the role somewhere; the service checks the scope
     jurisdiction = get_object_or_404(Jurisdiction, slug=payload.jurisdiction)
@@ -352,14 +404,20 @@ def period_create(request: HttpRequest, payload: PeriodIn) -> Status[dict[str, A
     return Status(201, _period_out(period))
 
 
-@router.patch("/periods/{pk}", response=PeriodOut, summary="Move a period's deadline")
+@router.patch(
+    "/periods/{pk}", response={200: PeriodOut, **WRITE}, summary="Move a period's deadline"
+)
 def period_update(request: HttpRequest, pk: int, payload: DeadlineIn) -> dict[str, Any]:
     period = _period(request, pk, Action.PERIOD_UPDATE)
     services.period_set_deadline(period=period, deadline=payload.deadline, actor=request.user)
     return _period_out(period)
 
 
-@router.get("/periods/{pk}/dashboard", summary="Each agency's status, lateness and shortfalls")
+@router.get(
+    "/periods/{pk}/dashboard",
+    response={200: DashboardOut, **READ},
+    summary="Each agency's status, lateness and shortfalls",
+)
 def period_dashboard(request: HttpRequest, pk: int) -> dict[str, Any]:
     period = _period(request, pk, Action.PERIOD_VIEW)
     dashboard = selectors.period_dashboard(period, today=timezone.localdate())
@@ -383,7 +441,11 @@ def period_dashboard(request: HttpRequest, pk: int) -> dict[str, Any]:
     }
 
 
-@router.get("/periods/{pk}/committee-report", summary="The committee report as JSON")
+@router.get(
+    "/periods/{pk}/committee-report",
+    response={200: dict[str, Any], **READ},
+    summary="The committee report as JSON",
+)
 def period_committee_report(request: HttpRequest, pk: int) -> dict[str, Any]:
     period = _period(request, pk, Action.REPORT_VIEW)
     return selectors.committee_report(period, today=timezone.localdate()).as_json()
@@ -392,7 +454,11 @@ def period_committee_report(request: HttpRequest, pk: int) -> dict[str, Any]:
 # --- submissions ---------------------------------------------------------------------------
 
 
-@router.get("/submissions", response=list[SubmissionRow], summary="Submissions you may see")
+@router.get(
+    "/submissions",
+    response={200: list[SubmissionRow], **refusals(401)},
+    summary="Submissions you may see",
+)
 def submission_list(request: HttpRequest) -> list[dict[str, Any]]:
     rows = (
         selectors.submissions_visible_to(request.user)
@@ -412,14 +478,16 @@ def submission_list(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/submissions/{pk}", response=SubmissionOut, summary="One submission, whole")
+@router.get(
+    "/submissions/{pk}", response={200: SubmissionOut, **READ}, summary="One submission, whole"
+)
 def submission_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _submission_out(_submission(request, pk, Action.SUBMISSION_VIEW))
 
 
 @router.put(
     "/submissions/{pk}/draft",
-    response={200: SubmissionOut, 409: Conflict},
+    response={200: SubmissionOut, **MOVE},
     summary="Save the draft (entries by id; based on `version`)",
 )
 def submission_draft(request: HttpRequest, pk: int, payload: DraftIn) -> Any:
@@ -445,7 +513,7 @@ def submission_draft(request: HttpRequest, pk: int, payload: DraftIn) -> Any:
     except EditConflict as error:
         return _conflict(error)
     except SubmissionLocked as error:
-        raise HttpError(409, str(error)) from None
+        return _state_conflict(error, submission)
     return _submission_out(selectors.submission_whole(pk))
 
 
@@ -466,7 +534,7 @@ def _transition(
     except EditConflict as error:
         return _conflict(error)
     except (InvalidTransition, SubmissionLocked) as error:
-        raise HttpError(409, str(error)) from None
+        return _state_conflict(error, submission)
     except NotPermitted as error:
         raise HttpError(403, str(error)) from None
     return _submission_out(selectors.submission_whole(pk))
@@ -474,7 +542,7 @@ def _transition(
 
 @router.post(
     "/submissions/{pk}/transitions",
-    response={200: SubmissionOut, 409: Conflict},
+    response={200: SubmissionOut, **MOVE},
     summary="Move the submission: submit, return, approve or reopen",
 )
 def submission_transition(request: HttpRequest, pk: int, payload: TransitionIn) -> Any:
@@ -484,27 +552,27 @@ def submission_transition(request: HttpRequest, pk: int, payload: TransitionIn) 
 # The four URLs below came first; each is the endpoint above with its transition in the path.
 
 
-@router.post("/submissions/{pk}/submit", response={200: SubmissionOut, 409: Conflict})
+@router.post("/submissions/{pk}/submit", response={200: SubmissionOut, **MOVE})
 def submission_submit(request: HttpRequest, pk: int, payload: VersionIn) -> Any:
     return _transition(request, pk, Transition.SUBMIT, "", payload.version)
 
 
-@router.post("/submissions/{pk}/return", response={200: SubmissionOut, 409: Conflict})
+@router.post("/submissions/{pk}/return", response={200: SubmissionOut, **MOVE})
 def submission_return(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
     return _transition(request, pk, Transition.RETURN, payload.reason, payload.version)
 
 
-@router.post("/submissions/{pk}/approve", response={200: SubmissionOut, 409: Conflict})
+@router.post("/submissions/{pk}/approve", response={200: SubmissionOut, **MOVE})
 def submission_approve(request: HttpRequest, pk: int, payload: VersionIn) -> Any:
     return _transition(request, pk, Transition.APPROVE, "", payload.version)
 
 
-@router.post("/submissions/{pk}/reopen", response={200: SubmissionOut, 409: Conflict})
+@router.post("/submissions/{pk}/reopen", response={200: SubmissionOut, **MOVE})
 def submission_reopen(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
     return _transition(request, pk, Transition.REOPEN, payload.reason, payload.version)
 
 
-@router.post("/submissions/{pk}/comments", response={201: CommentOut})
+@router.post("/submissions/{pk}/comments", response={201: CommentOut, **WRITE})
 def submission_comment(request: HttpRequest, pk: int, payload: CommentIn) -> Any:
     submission = _submission(request, pk, Action.COMMENT_ADD)
     entry = None
@@ -527,20 +595,33 @@ def submission_comment(request: HttpRequest, pk: int, payload: CommentIn) -> Any
     )
 
 
-@router.post("/submissions/{pk}/remind", response={200: Message})
-def submission_remind(request: HttpRequest, pk: int) -> dict[str, str]:
+@router.post(
+    "/submissions/{pk}/remind",
+    response={200: Message, **WRITE, 409: Error},
+    summary="E-mail the agency's reporters now",
+    description="400 when the submission is already sent or its agency has no reporter with "
+    "an e-mail address; 409 when the mail server does not answer (nothing is recorded).",
+)
+def submission_remind(request: HttpRequest, pk: int) -> Any:
     submission = _submission(request, pk, Action.SUBMISSION_VIEW)
     api_require(request, Action.REMINDER_SEND, submission.period)
-    reminder = reminders.reminder_send(
-        submission=submission,
-        kind=ReminderKind.MANUAL,
-        actor=request.user,
-        base_url=request.build_absolute_uri("/"),
-    )
+    try:
+        reminder = reminders.reminder_send(
+            submission=submission,
+            kind=ReminderKind.MANUAL,
+            actor=request.user,
+            base_url=request.build_absolute_uri("/"),
+        )
+    except reminders.MAIL_ERRORS:
+        return Status(409, {"detail": _("無法寄出催報通知：郵件伺服器沒有回應，請稍後再試。")})
     return {"detail": _("已寄送催報通知：%(to)s") % {"to": reminder.recipients}}
 
 
-@router.get("/submissions/{pk}/audit", summary="The submission's audit trail, oldest first")
+@router.get(
+    "/submissions/{pk}/audit",
+    response={200: list[AuditEntryOut], **READ},
+    summary="The submission's audit trail, oldest first",
+)
 def submission_audit(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     submission = _submission(request, pk, Action.AUDIT_VIEW)
     return [

@@ -8,6 +8,7 @@ Messages are in Traditional Chinese with ROC dates, whatever language the sender
 from __future__ import annotations
 
 import datetime
+import smtplib
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -29,6 +30,12 @@ from guankao.tw import format_roc_date
 UPCOMING_DAYS = 7
 # After the deadline, a late reminder at most this often.
 LATE_EVERY_DAYS = 7
+
+# What sending can raise when the mail server is down, refuses or drops the connection
+# (socket errors are OSError; smtplib's own are listed for the reader). reminder_send lets
+# them through with nothing recorded; its callers say so in their own words: the dashboard
+# as a message, the API as a 409, send_reminders as a failed line.
+MAIL_ERRORS: tuple[type[Exception], ...] = (smtplib.SMTPException, OSError)
 
 
 def reminders_due(*, today: datetime.date) -> list[tuple[Submission, ReminderKind]]:
@@ -125,7 +132,11 @@ def reminder_send(
     base_url: str | None = None,
     today: datetime.date | None = None,
 ) -> Reminder:
-    """E-mail the agency's reporters now and record it; raises InputRejected without recipients."""
+    """E-mail the agency's reporters now and record it; raises InputRejected without recipients.
+
+    One of :data:`MAIL_ERRORS` when the mail server fails: then nothing is written (the
+    message goes out before the row and the audit entry, in one transaction).
+    """
     ensure_can(actor, Action.REMINDER_SEND, submission.period)
     if submission.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
         raise InputRejected(

@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
+from guankao.core.api_auth import refusals
 from guankao.directory import hotlines
 from guankao.directory.languages import SOURCE, normalise_language
 from guankao.directory.presenters import area_view, present_search
@@ -59,7 +60,7 @@ def _language(raw: str) -> str:
     return code
 
 
-@router.get("/{jurisdiction}/search", response=SearchOut)
+@router.get("/{jurisdiction}/search", response={200: SearchOut, **refusals(404, 422)})
 def search(request: HttpRequest, jurisdiction: str, params: Query[SearchParams]) -> dict[str, Any]:
     """Search the directory: tasks best first, each with its agency and a `tel:` link."""
     directory = _directory(jurisdiction)
@@ -81,7 +82,7 @@ def search(request: HttpRequest, jurisdiction: str, params: Query[SearchParams])
     }
 
 
-@router.get("/{jurisdiction}/areas", response=list[AreaOut])
+@router.get("/{jurisdiction}/areas", response={200: list[AreaOut], **refusals(404, 422)})
 def areas(request: HttpRequest, jurisdiction: str, lang: str = SOURCE) -> list[dict[str, Any]]:
     """The service areas that have tasks, with how many."""
     directory = _directory(jurisdiction)

@@ -18,7 +18,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
-from guankao.core.api_auth import API_AUTH, caller
+from guankao.core.api_auth import API_AUTH, SIGNED_IN, WITH_BODY, caller, refusals
 from guankao.core.permissions import Action, api_require, can
 from guankao.performance import document as performance_document
 from guankao.performance import rules, selectors, services
@@ -132,13 +132,9 @@ class ReportOut(Schema):
     totals: TotalsOut
 
 
-class Error(Schema):
-    detail: str
-
-
 @router.get(
     "/reports/{org}/{year}",
-    response={200: ReportOut, 404: Error},
+    response={200: ReportOut, **refusals(404, 422)},
     by_alias=True,
     summary="施政績效報告 as JSON",
     description="The report model of one department and ROC year: plans, indicators, measures "
@@ -178,7 +174,7 @@ class MeasureSaved(MeasureOut):
 @router.patch(
     "/measures/{measure_id}",
     auth=API_AUTH,
-    response={200: MeasureSaved, 400: Error, 403: Error, 404: Error},
+    response={200: MeasureSaved, **refusals(SIGNED_IN, WITH_BODY, 404, 422)},
     summary="Change a measure's target, actual, unit or dates",
     description="Staff only. Send only the fields to change. A target of 0, a negative actual "
     "or a missing unit answers 400 with the rule's message; text in a number field answers "
