@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
-from lxml import html
+from lxml import html  # type: ignore[import-untyped]
 
 from guankao.core.admin import AuditedAdmin
 from guankao.core.models import AuditEntry, Jurisdiction, LoginAttempt, Membership, Role

@@ -14,9 +14,10 @@ from guankao.core.exceptions import DataFileError
 from guankao.core.models import Agency, Jurisdiction, Role
 from guankao.core.permissions import NotPermitted, Scope
 from guankao.directory.datafile import load_directory_translations, parse_translation_file
+from guankao.directory.exceptions import TranslationError
 from guankao.directory.languages import TARGET_CODES
 from guankao.directory.models import ContentKind, ContentTranslation, TranslationStatus
-from guankao.directory.services import TranslationError, translation_update
+from guankao.directory.services import translation_update
 from guankao.divisions.models import ServiceArea, Task
 
 

@@ -14,9 +14,10 @@ from django.test.utils import CaptureQueriesContext
 
 from guankao.core.models import Agency, AuditEntry
 from guankao.divisions.datafile import load_division_file, parse_division_file
+from guankao.divisions.exceptions import TaskRowInvalid
 from guankao.divisions.models import DivisionTable, ServiceArea, Task
 from guankao.divisions.rows import TaskRow
-from guankao.divisions.services import TaskRowInvalid, division_table_upsert, table_tasks_replace
+from guankao.divisions.services import division_table_upsert, table_tasks_replace
 from guankao.imports.division import DivisionImport, ParsedAgency, ParsedTask
 from guankao.imports.services import apply_division, division_target
 from guankao.tw import YearMonth

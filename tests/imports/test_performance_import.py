@@ -15,13 +15,9 @@ from typing import Any
 import pytest
 
 from guankao.core.models import Agency, AuditEntry
+from guankao.imports.exceptions import ImportFailed
 from guankao.imports.performance import ParsedIndicator, ParsedPlan, PerformanceImport
-from guankao.imports.services import (
-    ImportFailed,
-    apply_performance,
-    performance_import,
-    performance_target,
-)
+from guankao.imports.services import apply_performance, performance_import, performance_target
 from guankao.performance.exceptions import ReportLocked
 from guankao.performance.models import Plan, ReportStatus
 from guankao.performance.rows import MeasureRow

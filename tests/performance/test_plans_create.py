@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from guankao.core.models import Agency, AuditEntry
 from guankao.performance import services
+from guankao.performance.exceptions import PlanRowInvalid
 from guankao.performance.models import Indicator, Measure, Plan
 from guankao.performance.rows import IndicatorRow, MeasureRow, PlanRow
 
@@ -102,7 +103,7 @@ def test_the_same_rows_and_audit_entries_as_the_services_one_by_one() -> None:
 def test_a_bad_row_names_its_plan_and_indicator_and_writes_nothing() -> None:
     rows = [*plan_rows(2), *plan_rows(1, first=3, target="0")]
     before = (Plan.objects.count(), AuditEntry.objects.count())
-    with pytest.raises(services.PlanRowInvalid) as raised:
+    with pytest.raises(PlanRowInvalid) as raised:
         services.plans_create(department=department(), year=2033, plans=rows, actor=None)
     assert (raised.value.plan, raised.value.indicator) == (3, 1)
     assert raised.value.messages == ["目標值須大於 0。"]
@@ -111,7 +112,7 @@ def test_a_bad_row_names_its_plan_and_indicator_and_writes_nothing() -> None:
 
 def test_a_taken_number_is_refused() -> None:
     services.plans_create(department=department(), year=2034, plans=plan_rows(1), actor=None)
-    with pytest.raises(services.PlanRowInvalid) as raised:
+    with pytest.raises(PlanRowInvalid) as raised:
         services.plans_create(department=department(), year=2034, plans=plan_rows(2), actor=None)
     assert raised.value.plan == 1
     assert Plan.objects.filter(year=2034).count() == 1

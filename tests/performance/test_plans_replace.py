@@ -19,6 +19,7 @@ from guankao.imports.performance import ParsedIndicator, ParsedPlan, Performance
 from guankao.imports.services import apply_performance, performance_target
 from guankao.performance import services
 from guankao.performance.datafile import load_performance_file, parse_performance_file
+from guankao.performance.exceptions import PlanRowInvalid
 from guankao.performance.models import Indicator, Measure, Plan
 from guankao.performance.rows import PlanRow
 from guankao.tw import from_roc_year
@@ -180,7 +181,7 @@ def test_a_bad_row_of_an_existing_plan_names_its_plan_and_indicator() -> None:
     zero = dataclasses.replace(indicator.measures[0], target=Decimal(0))
     bad = dataclasses.replace(indicator, measures=(zero, *indicator.measures[1:]))
     entries = AuditEntry.objects.count()
-    with pytest.raises(services.PlanRowInvalid) as raised:
+    with pytest.raises(PlanRowInvalid) as raised:
         replace(2045, (dataclasses.replace(rows[0], indicators=(bad,)), *rows[1:]))
     assert (raised.value.plan, raised.value.indicator) == (1, indicator.number)
     assert raised.value.messages == ["目標值須大於 0。"]

@@ -7,16 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guankao.core.exceptions import GuankaoError
 from guankao.core.permissions import Action, can, ensure_can
 from guankao.core.services import Actor, audit_record, model_update, snapshot
+from guankao.directory.exceptions import TranslationError
 from guankao.directory.models import ContentTranslation, TranslationStatus
 
 _AUDITED = ["text", "status", "reviewed_by", "reviewed_at"]
-
-
-class TranslationError(GuankaoError):
-    """A translation that cannot be saved as asked."""
 
 
 @transaction.atomic

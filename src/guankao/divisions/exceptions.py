@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+
 from guankao.core.exceptions import GuankaoError
 
 
 class VersionExistsError(GuankaoError):
     """The jurisdiction already has a table of that version."""
+
+
+class TaskRowInvalid(ValidationError):
+    """A row given to :func:`table_tasks_replace` breaks a rule; ``index`` is its place in them."""
+
+    def __init__(self, problem: ValidationError, index: int) -> None:
+        super().__init__(problem.messages)
+        self.index = index

@@ -19,7 +19,7 @@ from guankao.core.services import (
     delete_except,
     upsert,
 )
-from guankao.divisions.exceptions import VersionExistsError
+from guankao.divisions.exceptions import TaskRowInvalid, VersionExistsError
 from guankao.divisions.models import DivisionTable, ServiceArea, Task
 from guankao.divisions.rows import TaskRow
 from guankao.tw import YearMonth, format_roc_date
@@ -138,14 +138,6 @@ def tasks_create(*, table: DivisionTable, tasks: Sequence[TaskRow], actor: Actor
         batch_size=BATCH,
     )
     return created
-
-
-class TaskRowInvalid(ValidationError):
-    """A row given to :func:`table_tasks_replace` breaks a rule; ``index`` is its place in them."""
-
-    def __init__(self, problem: ValidationError, index: int) -> None:
-        super().__init__(problem.messages)
-        self.index = index
 
 
 @contextmanager

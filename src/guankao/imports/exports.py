@@ -10,16 +10,12 @@ from typing import Any
 from django.core.management.base import CommandParser, OutputWrapper
 from django.utils.translation import gettext as _
 
-from guankao.core.exceptions import GuankaoError
 from guankao.core.models import Agency, Jurisdiction
 from guankao.core.registry import ExportSubcommand
 from guankao.divisions.models import DivisionTable
+from guankao.imports.exceptions import ExportFailed
 from guankao.imports.exporting import export_division_template, export_performance_template
 from guankao.tw import YearMonth, parse_roc_date
-
-
-class ExportFailed(GuankaoError):
-    """The export cannot be made from what was asked; the message says why."""
 
 
 def _add_arguments(parser: CommandParser) -> None:

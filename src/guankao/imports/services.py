@@ -22,15 +22,16 @@ from guankao.core.exceptions import GuankaoError
 from guankao.core.models import Agency, AgencyKind, Jurisdiction
 from guankao.core.permissions import Action, Scope, ensure_can
 from guankao.core.services import Actor, agency_upsert, jurisdiction_upsert
+from guankao.divisions.exceptions import TaskRowInvalid
 from guankao.divisions.models import DivisionTable, ServiceArea
 from guankao.divisions.rows import TaskRow
 from guankao.divisions.services import (
-    TaskRowInvalid,
     division_table_upsert,
     service_area_upsert,
     table_tasks_replace,
 )
 from guankao.imports.division import DivisionImport, parse_division
+from guankao.imports.exceptions import ImportFailed, ImportStale
 from guankao.imports.issues import error
 from guankao.imports.performance import PerformanceImport, parse_performance
 from guankao.imports.preview import (
@@ -47,17 +48,10 @@ from guankao.imports.preview import (
 )
 from guankao.imports.readers import read_grids
 from guankao.imports.text import normalise_key
+from guankao.performance.exceptions import PlanRowInvalid
 from guankao.performance.models import Plan
-from guankao.performance.services import PlanRowInvalid, check_editable, plans_replace
+from guankao.performance.services import check_editable, plans_replace
 from guankao.tw import YearMonth, format_roc_date, from_roc_year, parse_phone, parse_roc_date
-
-
-class ImportFailed(GuankaoError):
-    """The import cannot be saved; the message says where and why."""
-
-
-class ImportStale(ImportFailed):
-    """The database changed between the preview and the save: the person must look again."""
 
 
 @dataclass(frozen=True)

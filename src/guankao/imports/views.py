@@ -26,12 +26,12 @@ from guankao.core.models import Agency, Jurisdiction
 from guankao.core.permissions import Action, can, denied_message
 from guankao.divisions.models import DivisionTable
 from guankao.imports import storage
+from guankao.imports.exceptions import ImportStale
 from guankao.imports.exporting import export_division_template, export_performance_template
 from guankao.imports.forms import DivisionUploadForm, PerformanceUploadForm, UploadForm
 from guankao.imports.preview import Preview
 from guankao.imports.readers import MAX_FILE_BYTES, FileRejected
 from guankao.imports.services import (
-    ImportStale,
     division_import,
     division_target,
     performance_import,

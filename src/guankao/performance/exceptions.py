@@ -43,3 +43,12 @@ class ReportNotReady(InvalidTransition):
     def __init__(self, message: str, problems: list[str]) -> None:
         self.problems = problems
         super().__init__(f"{message}{'；'.join(problems)}")
+
+
+class PlanRowInvalid(ValidationError):
+    """A row given to :func:`plans_create` breaks a rule; says which plan and indicator."""
+
+    def __init__(self, problem: ValidationError, plan: int, indicator: int | None = None) -> None:
+        super().__init__(problem.messages)
+        self.plan = plan
+        self.indicator = indicator

@@ -27,6 +27,7 @@ from guankao.core.services import (
 from guankao.performance import rules, selectors
 from guankao.performance.exceptions import (
     InvalidInput,
+    PlanRowInvalid,
     ReportLocked,
     ReportNotReady,
 )
@@ -157,15 +158,6 @@ def measure_upsert(
     )
     measure.indicator = indicator
     return measure
-
-
-class PlanRowInvalid(ValidationError):
-    """A row given to :func:`plans_create` breaks a rule; says which plan and indicator."""
-
-    def __init__(self, problem: ValidationError, plan: int, indicator: int | None = None) -> None:
-        super().__init__(problem.messages)
-        self.plan = plan
-        self.indicator = indicator
 
 
 _RELATED = ["department", "plan", "indicator"]

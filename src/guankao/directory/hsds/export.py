@@ -8,13 +8,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from guankao.core.exceptions import GuankaoError
+from guankao.directory.exceptions import ExportError
 from guankao.directory.hsds import mapping, validation
 from guankao.directory.snapshot import Directory
-
-
-class ExportError(GuankaoError):
-    """The export cannot be written (or would not be valid HSDS)."""
 
 
 def export_files(directory: Directory) -> dict[str, Any]:

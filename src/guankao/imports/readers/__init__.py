@@ -6,14 +6,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from guankao.imports.readers.base import (
-    MAX_FILE_BYTES,
-    MAX_ROWS,
-    FileRejected,
-    Grid,
-    GridKind,
-    GridRow,
-)
+from guankao.imports.exceptions import FileRejected
+from guankao.imports.readers.base import MAX_FILE_BYTES, MAX_ROWS, Grid, GridKind, GridRow
 from guankao.imports.readers.delimited import read_csv
 from guankao.imports.readers.docx import read_docx
 from guankao.imports.readers.odf import read_odf

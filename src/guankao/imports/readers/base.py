@@ -15,8 +15,8 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
-from guankao.core.exceptions import GuankaoError
 from guankao.documents.render.formulas import restore
+from guankao.imports.exceptions import FileRejected
 
 # Limits, recorded in docs/decisions/0031-import-limits.md.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -50,15 +50,6 @@ MAX_NUMBER_EXPONENT = 100
 MAX_SNIFF_CHARS = 4096
 MAX_SNIFF_LINES = 20
 MAX_CSV_ROW_CHARS = MAX_COLUMNS * (MAX_CELL_CHARS + 3)
-
-
-class FileRejected(GuankaoError):
-    """The file cannot be read as what it claims to be; the message names the file and why."""
-
-    def __init__(self, filename: str, reason: str) -> None:
-        self.filename = filename
-        self.reason = reason
-        super().__init__(_("%(file)s：%(reason)s") % {"file": filename, "reason": reason})
 
 
 @dataclass

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from guankao.imports.exceptions import FileRejected
 from guankao.imports.readers.base import (
     MAX_CELL_CHARS,
     MAX_CELLS_PER_ROW,
     MAX_CSV_ROW_CHARS,
     MAX_SNIFF_CHARS,
     MAX_SNIFF_LINES,
-    FileRejected,
     Grid,
     GridBuilder,
     GridKind,

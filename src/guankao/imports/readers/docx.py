@@ -12,10 +12,10 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from guankao.imports.exceptions import FileRejected
 from guankao.imports.readers.base import (
     MAX_CELLS_PER_ROW,
     Budget,
-    FileRejected,
     Grid,
     GridBuilder,
     GridKind,

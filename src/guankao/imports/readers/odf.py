@@ -16,11 +16,11 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from guankao.imports.exceptions import FileRejected
 from guankao.imports.readers.base import (
     MAX_CELL_CHARS,
     MAX_CELLS_PER_ROW,
     Budget,
-    FileRejected,
     Grid,
     GridBuilder,
     GridKind,

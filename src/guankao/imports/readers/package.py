@@ -19,13 +19,13 @@ from typing import IO
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guankao.imports.exceptions import FileRejected
 from guankao.imports.readers.base import (
     MAX_COMPRESSION_RATIO,
     MAX_FILE_BYTES,
     MAX_UNCOMPRESSED_BYTES,
     MAX_ZIP_ENTRIES,
     RATIO_FLOOR_BYTES,
-    FileRejected,
 )
 
 # What Python's zipfile raises for a damaged package: a bad header or CRC, a damaged deflate

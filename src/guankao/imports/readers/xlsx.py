@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from guankao.imports.exceptions import FileRejected
 from guankao.imports.readers.base import (
     MAX_CELL_CHARS,
     MAX_CELLS,
@@ -27,7 +28,6 @@ from guankao.imports.readers.base import (
     MAX_STYLES,
     MAX_ZIP_ENTRIES,
     Budget,
-    FileRejected,
     Grid,
     GridBuilder,
     GridKind,

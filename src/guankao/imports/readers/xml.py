@@ -20,6 +20,7 @@ from typing import Literal, Protocol
 
 from django.utils.translation import gettext as _
 
+from guankao.imports.exceptions import FileRejected
 from guankao.imports.readers.base import (
     MAX_CELL_XML_BYTES,
     MAX_ELEMENTS_PER_CELL,
@@ -27,7 +28,6 @@ from guankao.imports.readers.base import (
     MAX_XML_ELEMENTS,
     MAX_XML_QUIET_BYTES,
     Budget,
-    FileRejected,
 )
 
 _CHUNK = 64 * 1024
