@@ -19,6 +19,7 @@ from guankao.core.exceptions import GuankaoError
 from guankao.core.permissions import Action
 
 ASK_FOR_A_REASON: Final[Promise] = _("請寫明理由。")
+REASON: Final[Promise] = _("理由")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,7 @@ class Transition:
     done: Promise  # shown once it happened
     needs_reason: bool = False
     reason_missing: Promise = ASK_FOR_A_REASON  # the refusal when it is left empty
+    reason_label: Promise = REASON  # the label of the reason's field
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,7 @@ TRANSITIONS = StateMachine(
             done=_("已退回機關修正。"),
             needs_reason=True,
             reason_missing=_("退回時請寫明理由（需要修正的地方）。"),
+            reason_label=_("退回理由（需要修正的地方）"),
         ),
         Row(
             name=Transition.APPROVE,
@@ -71,6 +72,7 @@ TRANSITIONS = StateMachine(
             done=_("已重新開放，機關可再修改。"),
             needs_reason=True,
             reason_missing=_("重新開放已核定的資料時，請寫明理由。"),
+            reason_label=_("重新開放理由"),
         ),
     ),
     invalid=InvalidTransition,
