@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "guankao.cycles",
     "guankao.api",
     "guankao.site",
+    # Two-factor sign-in (core/two_factor.py): TOTP apps and single-use recovery codes.
+    "django_otp",
+    "guankao.core.two_factor_apps.TOTPConfig",
+    "guankao.core.two_factor_apps.StaticConfig",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +70,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # The second factor and an initial password's change come before anything else.
+    "guankao.core.middleware.AccountSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -104,6 +111,9 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Three of upper case, lower case, digits, symbols; none of the last 3 passwords.
+    {"NAME": "guankao.core.password_validation.ComplexityValidator"},
+    {"NAME": "guankao.core.password_validation.PasswordHistoryValidator"},
 ]
 
 # Staff pages are in Traditional Chinese, the source language, whatever the browser asks for;
@@ -173,3 +183,15 @@ LOGIN_EVENTS_KEEP_DAYS = int(os.environ.get("LOGIN_EVENTS_KEEP_DAYS", "180"))
 # Behind a reverse proxy, the request header that carries the client's address (the proxy must
 # set it and strip it from clients), e.g. HTTP_X_REAL_IP; empty means REMOTE_ADDR.
 LOGIN_CLIENT_ADDRESS_HEADER = os.environ.get("LOGIN_CLIENT_ADDRESS_HEADER", "")
+# Password reset e-mails allowed per account and per address within the window (core/throttle.py).
+PASSWORD_RESET_PER_ACCOUNT = int(os.environ.get("PASSWORD_RESET_PER_ACCOUNT", "3"))
+PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("PASSWORD_RESET_PER_ADDRESS", "10"))
+PASSWORD_RESET_WINDOW_MINUTES = int(os.environ.get("PASSWORD_RESET_WINDOW_MINUTES", "60"))
+# Two-factor sign-in (TOTP) for administrators, coordinators and staff; on unless DEBUG.
+# `make run` sets REQUIRE_2FA=false for the local demo (decision 0059).
+GUANKAO_REQUIRE_2FA = _env_bool("REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "guankao 管考"
+# An account whose password someone else set (the admin, createsuperuser) changes it first.
+GUANKAO_FORCE_INITIAL_PASSWORD_CHANGE = True
+# `guankao demo`'s accounts sign in with the printed passwords, no forced change: a local demo.
+GUANKAO_DEMO_ACCOUNTS_READY = _env_bool("DEMO_ACCOUNTS_READY", DEBUG)

@@ -9,10 +9,11 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from guankao.core.accounts import IDLE_DAYS, idle_cutoff
 from guankao.core.models import (
     Agency,
     ApiToken,
@@ -116,9 +117,30 @@ admin.site.unregister(User)
 admin.site.unregister(Group)
 
 
+class IdleAccountFilter(admin.SimpleListFilter):
+    """Accounts not signed in for 90 days (``guankao accounts review`` disables them)."""
+
+    title = _("閒置")
+    parameter_name = "idle"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", _("閒置 %(days)d 天以上") % {"days": IDLE_DAYS})]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() != "yes":
+            return queryset
+        cutoff = idle_cutoff()
+        return queryset.filter(
+            Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
+        )
+
+
 @admin.register(User)
 class AuditedUserAdmin(AuditedAdmin, UserAdmin[User]):
     """Django's user pages, audited: a superuser flag is the administrator role."""
+
+    list_display = ["username", "email", "first_name", "is_staff", "is_active", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups", IdleAccountFilter]
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

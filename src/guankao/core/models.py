@@ -349,3 +349,67 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… {self.name}"
+
+
+class AccountSecurity(models.Model):
+    """An account's sign-in state beyond Django's user: whether its password was set by someone
+    else (an administrator, ``createsuperuser``, ``guankao demo``) and must be changed at the
+    next sign-in, and when the password was last set."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="account_security",
+        verbose_name=_("使用者"),
+    )
+    must_change_password = models.BooleanField(
+        _("下次登入須變更密碼"),
+        default=False,
+        help_text=_("密碼由他人設定（初始密碼）時為是；本人變更密碼後為否。"),
+    )
+    password_changed_at = models.DateTimeField(_("密碼設定時間"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("帳號安全狀態")
+        verbose_name_plural = _("帳號安全狀態")
+
+    def __str__(self) -> str:
+        return f"{self.user}"
+
+
+class PasswordHistory(models.Model):
+    """A password an account had (its hash), so that the last few are not used again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="password_history",
+        verbose_name=_("使用者"),
+    )
+    password_hash = models.CharField(_("密碼雜湊"), max_length=128)
+    created_at = models.DateTimeField(_("設定時間"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("密碼歷程")
+        verbose_name_plural = _("密碼歷程")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password-reset e-mail, counted to limit requests per account and
+    per address (``core.throttle``)."""
+
+    email = models.CharField(_("電子郵件"), max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField(_("來源位址"), null=True, blank=True)
+    created_at = models.DateTimeField(_("時間"), db_index=True)
+
+    class Meta:
+        verbose_name = _("密碼重設申請")
+        verbose_name_plural = _("密碼重設申請")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.email}"

@@ -7,6 +7,8 @@ of the server sees the same count without a shared cache to run; see docs/decisi
 from __future__ import annotations
 
 import datetime
+import logging
+import smtplib
 from dataclasses import dataclass
 from math import ceil
 from typing import Any
@@ -14,14 +16,18 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest, HttpResponse
+from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guankao.core.models import LoginAttempt
+from guankao.core.models import LoginAttempt, PasswordResetRequest
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,3 +188,106 @@ class ThrottledLoginView(LoginView):
         if form.has_error(NON_FIELD_ERRORS, code="locked"):
             response.status_code = 429
         return response
+
+
+# Password reset e-mails: requests per account (the address typed) and per client address
+# within a window, settings PASSWORD_RESET_PER_ACCOUNT, PASSWORD_RESET_PER_ADDRESS and
+# PASSWORD_RESET_WINDOW_MINUTES.
+RESET_PER_ACCOUNT = 3
+RESET_PER_ADDRESS = 10
+RESET_WINDOW_MINUTES = 60
+
+
+def reset_locked_until(
+    *, email: str, address: str | None, now: datetime.datetime | None = None
+) -> datetime.datetime | None:
+    """When another reset e-mail may be asked for this account or from this address, or None
+    when one may be asked now. Counted whether the account exists or not, so the answer says
+    nothing about which addresses have accounts."""
+    now = now or timezone.now()
+    window = datetime.timedelta(
+        minutes=getattr(settings, "PASSWORD_RESET_WINDOW_MINUTES", RESET_WINDOW_MINUTES)
+    )
+    recent = PasswordResetRequest.objects.filter(created_at__gt=now - window, created_at__lte=now)
+    limits = [
+        (
+            recent.filter(email=_key(email)),
+            getattr(settings, "PASSWORD_RESET_PER_ACCOUNT", RESET_PER_ACCOUNT),
+        )
+    ]
+    if address:
+        limits.append(
+            (
+                recent.filter(ip_address=address),
+                getattr(settings, "PASSWORD_RESET_PER_ADDRESS", RESET_PER_ADDRESS),
+            )
+        )
+    ends = []
+    for requests, limit in limits:
+        times = sorted(requests.values_list("created_at", flat=True), reverse=True)
+        if len(times) >= limit:
+            # The oldest request that still counts leaves the window then.
+            ends.append(times[limit - 1] + window)
+    return max(ends) if ends else None
+
+
+def record_reset_request(
+    *, email: str, address: str | None, now: datetime.datetime | None = None
+) -> None:
+    """Count one reset request, and forget those older than a day."""
+    now = now or timezone.now()
+    PasswordResetRequest.objects.create(email=_key(email)[:254], ip_address=address, created_at=now)
+    PasswordResetRequest.objects.filter(created_at__lt=now - datetime.timedelta(days=1)).delete()
+
+
+class SendingPasswordResetForm(PasswordResetForm):
+    """Django's reset form, except that a failure to send is raised, not only logged (Django
+    logs it and the page would still say the e-mail was sent)."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        EmailMultiAlternatives(subject, body, from_email, [to_email]).send()
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's password reset page, limited per account and per address (429 when over), and
+    honest when the mail server cannot be reached: it says so (503) instead of failing or
+    claiming the e-mail was sent."""
+
+    form_class = SendingPasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        email = form.cleaned_data["email"]
+        address = client_address(self.request)
+        until = reset_locked_until(email=email, address=address)
+        if until is not None:
+            minutes = max(1, ceil((until - timezone.now()).total_seconds() / 60))
+            form.add_error(
+                None,
+                _("申請重設密碼的次數過多，請於 %(minutes)d 分鐘後再試，或洽系統管理者。")
+                % {"minutes": minutes},
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        record_reset_request(email=email, address=address)
+        try:
+            return super().form_valid(form)
+        except (smtplib.SMTPException, OSError):
+            logger.exception("password reset e-mail could not be sent")
+            form.add_error(
+                None,
+                _(
+                    "目前無法寄出電子郵件（郵件伺服器沒有回應），重設信並未寄出。請稍後再試，或洽系統管理者。"
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=503)

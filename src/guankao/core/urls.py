@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guankao.core import token_views
+from guankao.core import token_views, two_factor_views
 from guankao.core.throttle import ThrottledLoginView
 
 app_name = "core"
@@ -10,4 +10,12 @@ urlpatterns = [
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/api-tokens/", token_views.tokens, name="api-tokens"),
     path("accounts/api-tokens/<int:pk>/revoke/", token_views.token_revoke, name="api-token-revoke"),
+    # Two-factor sign-in (decision 0059).
+    path("accounts/two-factor/", two_factor_views.enrol, name="two-factor-enrol"),
+    path("accounts/two-factor/verify/", two_factor_views.verify, name="two-factor-verify"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        two_factor_views.recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
 ]
