@@ -17,7 +17,8 @@ VAR_DIR = PROJECT_DIR / "var"
 
 def _env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
-    if value is None:
+    # An empty value (``SECURE_COOKIES=`` as in .env.example) means "the default", not "off".
+    if value is None or not value.strip():
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -48,6 +49,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # django-ninja's own templates and static files: the API docs load Swagger UI from here,
+    # not from a CDN.
+    "ninja",
     "guankao.core",
     "guankao.divisions",
     "guankao.performance",
@@ -75,6 +79,8 @@ MIDDLEWARE = [
     "guankao.core.middleware.AccountSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "guankao.core.session_limits.SessionLimitsMiddleware",
 ]
 
 ROOT_URLCONF = "guankao.urls"
@@ -149,11 +155,47 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
+# Production serves HTTPS only (docs/security.md): secure cookies, a redirect from http and HSTS.
+# `make run` serves plain http on loopback and sets SECURE_COOKIES=false, which turns all off.
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", "31536000" if SESSION_COOKIE_SECURE else "0")
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# The header allows preloading; submitting the domain to the browsers' list is the operator's act.
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Staff sessions end after 30 minutes without a request and 12 hours after sign-in, whichever
+# comes first (core/session_limits.py; 資通系統防護基準 中級 AC: 閒置登出).
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+
+# Content Security Policy on every page (django-csp). Scripts only from this server; inline
+# style attributes stay allowed for the report layout (column widths, hanging indents).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
