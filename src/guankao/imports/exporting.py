@@ -1,6 +1,6 @@
 """Export templates: a division table or a year's plans written in the layout the import reads.
 
-What is exported imports back unchanged (docs/decisions/0035-export-templates.md): the
+What is exported imports back unchanged (docs/decisions/0035-export-templates-round-trip.md): the
 division template carries a 共同主辦單位 column, so shared tasks survive even when their texts
 differ; the plan template carries a second sheet, 衡量標準明細, so measures come back exactly
 instead of being read again out of the text. The sheets are the documents app's
