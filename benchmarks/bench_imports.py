@@ -20,32 +20,35 @@ import django
 
 DIVISION_ROWS = 5_000
 AGENCIES = 50
+LARGE_VERSION_ROWS = 19_800  # the readers' limit is 20,000 rows a sheet
 PLANS = 200
 INDICATORS = 4
 AREAS = ("生活適應輔導", "醫療生育保健", "保障就業權益", "提升教育文化", "協助子女教養",
          "人身安全保護", "健全法令制度", "落實觀念宣導")  # fmt: skip
 
 
-def division_file(folder: Path) -> Path:
-    """5,000 tasks of 50 agencies, one row per task, agency cells merged as tables do."""
+def division_file(folder: Path, rows: int = DIVISION_ROWS, agencies: int = AGENCIES) -> Path:
+    """``rows`` tasks of ``agencies`` agencies (5,000 of 50 by default), one row per task, agency
+    cells merged as tables do."""
     from guankao.documents.model import CellValue, Merge, Sheet, TitleLine, Workbook
     from guankao.documents.render import xlsx
     from guankao.imports.exporting import DIVISION_COLUMNS
 
-    rows: list[tuple[CellValue, ...]] = []
+    count = rows
+    rows_: list[tuple[CellValue, ...]] = []
     merges: list[Merge] = []
-    per_agency = DIVISION_ROWS // AGENCIES
-    for a in range(AGENCIES):
-        first = len(rows)
+    per_agency = count // agencies
+    for a in range(agencies):
+        first = len(rows_)
         for n in range(1, per_agency + 1):
             area = AREAS[(n * len(AREAS)) // (per_agency + 1)]
             text = f"{n}.辦理新住民第 {a}-{n} 項照顧服務，提供生活適應、法律諮詢及通譯服務。"
             phone = f"2420-{1000 + a}#{100 + a}" if n == 1 else None
-            rows.append((area, text, f"測試局處{a:02d}", phone, None))
-        merges += [Merge(first, 2, len(rows) - 1, 2), Merge(first, 3, len(rows) - 1, 3)]
+            rows_.append((area, text, f"測試局處{a:02d}", phone, None))
+        merges += [Merge(first, 2, len(rows_) - 1, 2), Merge(first, 3, len(rows_) - 1, 3)]
     title = "測試市新住民照顧服務業務分工一覽表"
-    sheet = Sheet("分工表", DIVISION_COLUMNS, tuple(rows), (TitleLine(title),), tuple(merges))
-    path = folder / "division-5000.xlsx"
+    sheet = Sheet("分工表", DIVISION_COLUMNS, tuple(rows_), (TitleLine(title),), tuple(merges))
+    path = folder / f"division-{count}.xlsx"
     path.write_bytes(xlsx.render(Workbook(title, (sheet,))))
     return path
 
@@ -80,6 +83,30 @@ def report_file(folder: Path) -> Path:
         xlsx.render(Workbook("施政計畫", (Sheet("施政計畫", PLAN_COLUMNS, tuple(rows)),)))
     )
     return path
+
+
+def _small_over_large(folder: Path) -> tuple[str, str, str]:
+    """Issue 13: the seed's 53-row table previewed as a version that holds 19,800 tasks (every
+    task but 53 to delete: the preview once took 54 s and the web worker timed out)."""
+    from guankao.divisions.models import DivisionTable
+    from guankao.imports.exporting import export_division_template
+    from guankao.imports.services import division_import, division_target
+
+    big = division_file(folder, rows=LARGE_VERSION_ROWS, agencies=200)
+    target = division_target(jurisdiction="keelung", version="114.9")
+    division_import(path=big, filename=big.name, target=target, actor=None, save=True)
+    seed = DivisionTable.objects.for_jurisdiction("keelung").order_by("effective_month").first()
+    small = folder / "seed.ods"
+    export_division_template(table=seed, path=small, file_format="ods")
+    seconds, preview = _timed(
+        lambda: division_import(path=small, filename=small.name, target=target, actor=None)
+    )
+    changes = len(preview.changes)  # type: ignore[attr-defined]
+    return (
+        f"the seed's 53 rows over a {LARGE_VERSION_ROWS:,}-row version",
+        f"preview ({changes:,} changes, writes rolled back)",
+        f"{seconds:.2f} s",
+    )
 
 
 def _timed(call: Callable[[], object]) -> tuple[float, object]:
@@ -178,6 +205,7 @@ def run() -> str:
                     f"{grid_seconds:.2f} s",
                 )
             )
+            rows.append(_small_over_large(Path(folder)))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()

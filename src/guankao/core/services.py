@@ -146,13 +146,25 @@ def insert_many(*, instances: Sequence[M], actor: Actor) -> list[M]:
 
 @transaction.atomic
 def delete_except(*, queryset: models.QuerySet[M], keep: set[int], actor: Actor) -> int:
-    """Delete the rows of ``queryset`` whose key is not in ``keep``, one audited delete each."""
-    deleted = 0
-    for instance in queryset.exclude(pk__in=keep):
-        audit_record(actor=actor, action="delete", obj=instance, before={"repr": str(instance)})
-        instance.delete()
-        deleted += 1
-    return deleted
+    """Delete the rows of ``queryset`` whose key is not in ``keep``, one audited delete each.
+
+    The entries are written in one batch and the rows deleted in batches, so removing thousands
+    of rows (a 53-row table imported over a 20,000-row version) takes a few statements, not a
+    few per row. ``str()`` of each row is logged: give ``queryset`` the ``select_related`` its
+    ``__str__`` needs.
+    """
+    doomed = list(queryset.exclude(pk__in=keep))
+    AuditEntry.objects.bulk_create(
+        [
+            audit_entry(actor=actor, action="delete", obj=instance, before={"repr": str(instance)})
+            for instance in doomed
+        ],
+        batch_size=BATCH,
+    )
+    manager = queryset.model._default_manager
+    for start in range(0, len(doomed), BATCH):
+        manager.filter(pk__in=[instance.pk for instance in doomed[start : start + BATCH]]).delete()
+    return len(doomed)
 
 
 @transaction.atomic

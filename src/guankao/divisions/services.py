@@ -196,7 +196,8 @@ def table_tasks_replace(
     kept = [written[index] for index in range(len(tasks))]
     keep = {task.pk for task in kept}
     if {task.pk for task in existing.values()} - keep:
-        delete_except(queryset=Task.objects.filter(table=table), keep=keep, actor=actor)
+        tasks_of_table = Task.objects.filter(table=table).select_related("agency")
+        delete_except(queryset=tasks_of_table, keep=keep, actor=actor)
     return kept
 
 
