@@ -12,6 +12,7 @@ from importlib import import_module
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from guankao.documents.model import Document, Workbook
+from guankao.documents.render.reproducible import without_render_time
 
 Source = Literal["document", "workbook", "data"]
 R = TypeVar("R")
@@ -95,4 +96,7 @@ def render(format_name: str, views: ReportViews) -> bytes:
         result = module.render(views.workbook())
     else:
         result = module.render(views.data())
+    if result.startswith(b"PK\x03\x04"):
+        # The same data renders to the same bytes (render/reproducible.py).
+        result = without_render_time(result)
     return result

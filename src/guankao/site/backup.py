@@ -15,11 +15,10 @@ left out (``migrate`` creates them; rows that point at them do so by natural key
 sessions (nobody stays signed in across a restore).
 
 The manifest also holds the digest of every published performance report in every format, and
-a restore renders them again and compares: the data came back when the documents come out the
-same. PDF, ODT, DOCX, ODS and XLSX record the moment they were made (the PDF's dates and
-document id, the package's file dates, ``docProps/core.xml``); :func:`content_digest` blanks
-those out before hashing, so for every format the digest covers every other byte. HTML, CSV
-and JSON carry no time, and their content digest is the SHA-256 of the file itself.
+a restore renders them again and compares: the data came back when the documents come out
+byte for byte the same. No format records the moment it was rendered (the PDF has no date, the
+packages' file dates are fixed and their creation dates left out), so the digest is the
+SHA-256 of the file.
 """
 
 from __future__ import annotations
@@ -28,14 +27,11 @@ import datetime
 import gzip
 import hashlib
 import importlib.metadata
-import io
 import json
 import os
-import re
 import secrets
 import shutil
 import time
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,43 +116,11 @@ def sha256_of(path: Path) -> str:
 
 # --- report digests ------------------------------------------------------------------------
 
-_PDF_TIMES = [
-    re.compile(rb"/(?:ModDate|CreationDate)\(D:[^)]*\)"),
-    re.compile(rb"<xmp:(?:ModifyDate|CreateDate|MetadataDate)>[^<]*<"),
-    re.compile(rb"<xmpMM:(?:InstanceID|DocumentID)>[^<]*<"),
-    re.compile(rb"/ID\s*\[[^\]]*\]"),
-]
-_XML_TIMES = re.compile(
-    rb"(<(?:dcterms:created|dcterms:modified|dc:date|meta:creation-date)\b[^>]*>)[^<]*(<)"
-)
-
-
-def _blank(match: re.Match[bytes]) -> bytes:
-    return b"#" * len(match.group(0))
-
 
 def content_digest(data: bytes) -> str:
-    """The SHA-256 of a rendered document with the moment it was rendered blanked out.
-
-    A zip package (ODT, DOCX, ODS, XLSX) is hashed member by member (name and bytes, file dates
-    left out, creation and modification dates inside its XML blanked); a PDF with its dates and
-    document id blanked; anything else as it is.
-    """
-    digest = hashlib.sha256()
-    if data.startswith(b"PK\x03\x04"):
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            for info in package.infolist():
-                member = package.read(info)
-                if info.filename.endswith(".xml"):
-                    member = _XML_TIMES.sub(rb"\1#\2", member)
-                digest.update(f"{info.filename}\0{len(member)}\0".encode())
-                digest.update(member)
-        return digest.hexdigest()
-    if data.startswith(b"%PDF-"):
-        for pattern in _PDF_TIMES:
-            data = pattern.sub(_blank, data)
-    digest.update(data)
-    return digest.hexdigest()
+    """The SHA-256 of a rendered document. Every format renders the same data to the same
+    bytes (``documents/render/reproducible.py``), so this is the file's own digest."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def report_digests() -> dict[str, dict[str, str]]:
