@@ -79,7 +79,8 @@ POSTGRESQL_TRIGGERS = [
 def create_triggers(apps, schema_editor):
     statements = {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRESQL_TRIGGERS}
     for statement in statements.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(statement)
+        # params=None: the statement is sent as written (PL/pgSQL uses % in RAISE).
+        schema_editor.execute(statement, params=None)
 
 
 def drop_triggers(apps, schema_editor):
