@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 import schemathesis
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.core import signals
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -111,12 +112,21 @@ def _aim(case: schemathesis.Case[Any], records: Records) -> None:
 def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple[Records, str]]:
     """The cycles demo and a coordinator's token, loaded once for the module in a transaction
     rolled back at its end; each test's own transaction is a savepoint inside it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        records = _records()
-        user = User.objects.get(username="demo-coordinator")
-        _token, key = api_token_create(user=user, name="schemathesis", actor=None)
-        yield records, key
-        transaction.set_rollback(True)
+    # Requests go straight to the WSGI app, which closes the database connection at the end of
+    # each one (CONN_MAX_AGE=0); on PostgreSQL that would end the test's transaction. Django's
+    # own test client disconnects these handlers the same way.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        with django_db_blocker.unblock(), transaction.atomic():
+            records = _records()
+            user = User.objects.get(username="demo-coordinator")
+            _token, key = api_token_create(user=user, name="schemathesis", actor=None)
+            yield records, key
+            transaction.set_rollback(True)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
