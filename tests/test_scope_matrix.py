@@ -65,6 +65,7 @@ PERSONAL = {
     "core:two-factor-enrol",
     "core:two-factor-verify",
     "core:two-factor-recovery-codes",
+    "core:keep-alive",
     "imports:index",
     "imports:division",
     "imports:performance",

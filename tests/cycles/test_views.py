@@ -137,9 +137,9 @@ def test_a_figure_that_is_not_a_number_is_refused(
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("setup.exe", EXE, "的檔案類型不接受"),
-        ("report.pdf", EXE, "「report.pdf」的內容不是 PDF 檔"),
-        ("big.pdf", pdf_bytes(1024 * 1024 + 1), "超過每個附件 1 MB 的上限"),
+        ("setup.exe", EXE, "請重新選擇檔案：setup.exe（不接受這種檔案）"),
+        ("report.pdf", EXE, "請重新選擇檔案：report.pdf（內容不是 PDF 檔）"),
+        ("big.pdf", pdf_bytes(1024 * 1024 + 1), "請重新選擇檔案：big.pdf（超過 1 MB）"),
     ],
 )
 def test_a_bad_attachment_is_refused_and_nothing_is_written(
@@ -417,7 +417,8 @@ def test_query_counts_do_not_grow_with_data(
         ("demo-reporter-police", "edit", {"version": "abc"}, 400, "表單不完整或已過期"),
         ("demo-coordinator", "new", {"code": "113Q9", "deadline": "114/01/15"}, 400, "縣市"),
         ("demo-coordinator", "new", {"code": "113Q3", "deadline": "明天"}, 400, "「明天」不是日期"),
-        ("demo-reviewer", "comment", {"entry": "x", "body": "意見"}, 400, "請填寫審查意見內容"),
+        ("demo-reviewer", "comment", {"entry": "x", "body": "意見"}, 400, "表單不完整"),
+        ("demo-reviewer", "comment", {"entry": "", "body": ""}, 400, "請填寫審查意見內容"),
         ("demo-reviewer", "comment", {"entry": "999999", "body": "意見"}, 400, "不屬於這份填報"),
         ("demo-coordinator", "deadline", {"deadline": "13/45/99"}, 302, ""),
     ],

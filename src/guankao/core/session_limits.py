@@ -2,7 +2,8 @@
 
 A session idle for ``SESSION_IDLE_MINUTES`` (30) or older than ``SESSION_ABSOLUTE_HOURS`` (12)
 is signed out: a page asks to sign in again and comes back to where the person was, the JSON API
-answers 401. Every response to a signed-in person says ``Cache-Control: no-store``, so a shared
+answers 401. A page with typing on it warns a few minutes before (``includes/idle_warning.html``);
+its 「繼續使用」 posts to :func:`keep_alive`, which is activity like any other request. Every response to a signed-in person says ``Cache-Control: no-store``, so a shared
 computer's browser cache or a proxy keeps no staff page or export.
 """
 
@@ -14,12 +15,14 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 STARTED = "guankao_session_started"
 SEEN = "guankao_session_seen"
@@ -80,3 +83,16 @@ class SessionLimitsMiddleware:
         response = redirect_to_login(request.get_full_path())
         patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def idle_seconds() -> int:
+    """How long a signed-in person may be idle, for the page's warning."""
+    return int(settings.SESSION_IDLE_MINUTES) * 60
+
+
+@login_required
+@require_POST
+def keep_alive(request: HttpRequest) -> JsonResponse:
+    """「繼續使用」: the middleware has already counted this request as activity."""
+    request.session[SEEN] = int(time.time())
+    return JsonResponse({"idle_seconds": idle_seconds()})

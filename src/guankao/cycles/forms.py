@@ -7,6 +7,7 @@ Figures are read the way reports write them (``1萬 2,000``, ``１２``, ``十�
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import PurePosixPath
 from typing import Any
 
 from django import forms
@@ -16,9 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from guankao.core.forms import RocDateField
 from guankao.core.models import Agency, Jurisdiction
+from guankao.core.templatetags.error_summary import Problem
 from guankao.cycles.models import MeasureEntry, Submission, TaskEntry
 from guankao.cycles.selectors import OpenChoices
 from guankao.cycles.services import FigureInput, MeasureInput, TaskInput
+from guankao.cycles.uploads import FileRefused, check_upload
 from guankao.divisions.models import DivisionTable
 from guankao.performance.models import MeasureKind
 from guankao.tw import UNITS, extract_quantities, format_count
@@ -109,6 +112,9 @@ class MultipleFileField(forms.FileField):
 class TaskEntryForm(forms.Form):
     """One task's 辦理情形, its lag flag, new files and files to remove."""
 
+    # Where the form sits on the page, for the error summary (set by SubmissionEditor).
+    error_context = ""
+
     narrative = forms.CharField(
         label=_("辦理情形"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -138,6 +144,40 @@ class TaskEntryForm(forms.Form):
         self.entry = entry
         current = [a for a in entry.attachments.all() if a.removed_at is None]
         self.fields["remove"].choices = [(a.pk, a.original_name) for a in current]  # type: ignore[attr-defined]
+        self.refused_files: set[str] = set()
+
+    def clean_new_files(self) -> list[UploadedFile[Any]]:
+        """Check each file here, so a refused one sends the whole page back with what was typed.
+
+        The service checks again (the API has no form); the message names the file to choose
+        again, because a browser cannot keep a file input's value.
+        """
+        uploads: list[UploadedFile[Any]] = self.cleaned_data.get("new_files") or []
+        problems = []
+        for upload in uploads:
+            try:
+                check_upload(upload)
+            except FileRefused as refused:
+                self.refused_files.add(refused.name)
+                problems.append(
+                    forms.ValidationError(
+                        _("請重新選擇檔案：%(name)s（%(reason)s）"),
+                        code="file_refused",
+                        params={"name": refused.name, "reason": refused.short},
+                    )
+                )
+        if problems:
+            raise forms.ValidationError(problems)
+        return uploads
+
+    def chosen_files(self) -> list[str]:
+        """The names of the files chosen in this post (a refused post stores none of them)."""
+        if not self.is_bound or self.files is None:
+            return []
+        names = [
+            getattr(f, "name", "") or "" for f in self.files.getlist(self.add_prefix("new_files"))
+        ]
+        return [PurePosixPath(n.replace("\\", "/")).name for n in names if n]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -148,6 +188,9 @@ class TaskEntryForm(forms.Form):
 
 class FigureForm(forms.Form):
     """One figure row: what is counted, the number, the unit. A blank row is ignored."""
+
+    # Where the form sits on the page, for the error summary (set by SubmissionEditor).
+    error_context = ""
 
     label = forms.CharField(label=_("項目"), max_length=60, required=False)
     value = forms.CharField(label=_("數值"), max_length=40, required=False)
@@ -187,6 +230,9 @@ FigureFormSet = formset_factory(FigureForm, extra=2, max_num=20, validate_max=Tr
 
 class MeasureEntryForm(forms.Form):
     """The actual to date of one measure (a number, or a completion date for a milestone)."""
+
+    # Where the form sits on the page, for the error summary (set by SubmissionEditor).
+    error_context = ""
 
     actual = forms.CharField(label=_("累計實際值"), max_length=40, required=False)
     done = RocDateField(label=_("實際完成日"), required=False)
@@ -255,17 +301,27 @@ class SubmissionEditor:
                 {"label": f.label, "value": _plain(f.value), "unit": f.unit}
                 for f in entry.figures.all()
             ]
-            self.tasks.append(
-                (
-                    entry,
-                    TaskEntryForm(data, files, prefix=prefix, entry=entry),
-                    FigureFormSet(data, prefix=f"{prefix}-fig", initial=initial),
-                )
+            form = TaskEntryForm(data, files, prefix=prefix, entry=entry)
+            figures = FigureFormSet(data, prefix=f"{prefix}-fig", initial=initial)
+            # The error summary says where each message belongs: 「第1項 數據第2列 數值：…」.
+            where = _("第%(n)s項") % {"n": entry.task.number}
+            form.error_context = f"{where} "
+            for row, figure_form in enumerate(figures.forms, 1):
+                figure_form.error_context = _("%(where)s 數據第%(row)d列 ") % {
+                    "where": where,
+                    "row": row,
+                }
+            self.tasks.append((entry, form, figures))
+        self.measures = []
+        for measure_entry in submission.measure_entries.all():
+            measure_form = MeasureEntryForm(
+                data, prefix=f"m{measure_entry.pk}", entry=measure_entry
             )
-        self.measures = [
-            (entry, MeasureEntryForm(data, prefix=f"m{entry.pk}", entry=entry))
-            for entry in submission.measure_entries.all()
-        ]
+            measure = measure_entry.measure
+            measure_form.error_context = (
+                f"{measure.indicator.plan.number}-{measure.indicator.number} {measure.label} "
+            )
+            self.measures.append((measure_entry, measure_form))
 
     @property
     def current_version(self) -> int:
@@ -303,12 +359,33 @@ class SubmissionEditor:
     def measure_inputs(self) -> dict[int, MeasureInput]:
         return {measure.pk: form.to_input() for measure, form in self.measures}
 
-    def error_count(self) -> int:
-        count = 1 if self.version_error else 0
+    def all_forms(self) -> list[Any]:
+        """Every form and formset of the page, in page order (for the error summary)."""
+        found: list[Any] = []
         for _entry, form, formset in self.tasks:
-            count += len(form.errors) + sum(len(f.errors) for f in formset.forms)
-            count += len(formset.non_form_errors())
-        return count + sum(len(form.errors) for _measure, form in self.measures)
+            found += [form, formset]
+        return found + [form for _measure, form in self.measures]
+
+    def files_to_choose_again(self) -> list[Problem]:
+        """The files of a refused post that were fine: not stored either, so choose them again.
+
+        (Decision 0061: a refused post writes nothing, files included.)
+        """
+        problems = []
+        for _entry, form, _formset in self.tasks:
+            for name in form.chosen_files():
+                if name not in form.refused_files:
+                    problems.append(
+                        Problem(
+                            f"{form.error_context}"
+                            + str(
+                                _("請重新選擇檔案：%(name)s（檔案無誤，但這次沒有儲存）")
+                                % {"name": name}
+                            ),
+                            f"#{form['new_files'].id_for_label}",
+                        )
+                    )
+        return problems
 
 
 def _plain(value: Decimal) -> str:

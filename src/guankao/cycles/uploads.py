@@ -40,6 +40,16 @@ def max_bytes() -> int:
     return int(getattr(settings, "CYCLES_MAX_ATTACHMENT_MB", 10)) * 1024 * 1024
 
 
+class FileRefused(InputRejected):
+    """A file that :func:`check_upload` refuses: the whole sentence, plus the file's name and a
+    short reason for the list of files to choose again (「宣導成果.exe（不接受這種檔案）」)."""
+
+    def __init__(self, message: str, *, name: str, short: str) -> None:
+        self.name = name
+        self.short = short
+        super().__init__(message)
+
+
 @dataclass(frozen=True, slots=True)
 class CheckedFile:
     """An upload that passed: its name as given, its type and its digest."""
@@ -77,33 +87,43 @@ def _content_is(extension: str, head: bytes, stream: IO[bytes]) -> bool:
 
 
 def check_upload(upload: UploadedFile[Any]) -> CheckedFile:
-    """Return what the upload is, or raise :class:`InputRejected` saying why it is refused."""
+    """Return what the upload is, or raise :class:`FileRefused` saying why it is refused."""
     name = PurePosixPath((upload.name or "").replace("\\", "/")).name or _("（未命名）")
     extension = PurePosixPath(name).suffix.lower()
     if extension not in ALLOWED:
-        raise InputRejected(
+        raise FileRefused(
             _("「%(name)s」的檔案類型不接受；請上傳 PDF、ODT、DOCX、PNG 或 JPEG 檔。")
-            % {"name": name}
+            % {"name": name},
+            name=name,
+            short=_("不接受這種檔案"),
         )
     size = upload.size or 0
     if size == 0:
-        raise InputRejected(_("「%(name)s」是空的檔案。") % {"name": name})
+        raise FileRefused(
+            _("「%(name)s」是空的檔案。") % {"name": name}, name=name, short=_("空的檔案")
+        )
     limit = max_bytes()
     if size > limit:
-        raise InputRejected(
+        raise FileRefused(
             _("「%(name)s」有 %(size).1f MB，超過每個附件 %(limit)d MB 的上限。")
-            % {"name": name, "size": size / 1024 / 1024, "limit": limit // 1024 // 1024}
+            % {"name": name, "size": size / 1024 / 1024, "limit": limit // 1024 // 1024},
+            name=name,
+            short=_("超過 %(limit)d MB") % {"limit": limit // 1024 // 1024},
         )
     stream = upload.file
     if stream is None:
-        raise InputRejected(_("「%(name)s」是空的檔案。") % {"name": name})
+        raise FileRefused(
+            _("「%(name)s」是空的檔案。") % {"name": name}, name=name, short=_("空的檔案")
+        )
     stream.seek(0)
     head = stream.read(16)
     content_type, kind = ALLOWED[extension]
     if not _content_is(extension, head, stream):
-        raise InputRejected(
+        raise FileRefused(
             _("「%(name)s」的內容不是 %(kind)s 檔，請確認檔案後再上傳。")
-            % {"name": name, "kind": kind}
+            % {"name": name, "kind": kind},
+            name=name,
+            short=_("內容不是 %(kind)s 檔") % {"kind": kind},
         )
     stream.seek(0)
     digest = hashlib.sha256()

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from guankao.core import session_limits
 from guankao.core.exceptions import GuankaoError
 from guankao.core.models import Role
 from guankao.core.permissions import (
@@ -34,6 +35,7 @@ from guankao.core.permissions import (
     denied_message,
     memberships_of,
 )
+from guankao.core.templatetags.error_summary import Problem
 from guankao.cycles import audit_export, committee_document, reminders, selectors, services
 from guankao.cycles.exceptions import EditConflict, InvalidTransition, SubmissionLocked
 from guankao.cycles.forms import (
@@ -228,6 +230,11 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
 # --- one submission ------------------------------------------------------------------------
 
 
+def draft_key(request: HttpRequest, submission: Submission) -> str:
+    """Where the browser keeps this person's unsaved copy of this submission (decision 0062)."""
+    return f"guankao-draft:u{request.user.pk}:s{submission.pk}"
+
+
 def _submission_page(
     request: HttpRequest,
     submission: Submission,
@@ -235,13 +242,32 @@ def _submission_page(
     status: int = 200,
     error: str = "",
     reason_form: TransitionForm | None = None,
+    transition: str | None = None,
+    comment_form: CommentForm | None = None,
 ) -> HttpResponse:
+    """The submission page; after a refusal, with the refusal on top (linked to the field it is
+    about) and the reason or comment that was typed still in its box."""
     user = request.user
     transitions = [
         (row.name, row)
         for row in TRANSITIONS.available(submission.status)
         if can(user, row.action, submission)
     ]
+    # Which box the refusal is about, and what was typed in it.
+    field_id, kept = "", ""
+    if (
+        transition is not None
+        and reason_form is not None
+        and TRANSITIONS.row(transition).needs_reason
+    ):
+        field_id = f"reason-{transition}"
+        kept = str(reason_form.data.get("reason", ""))
+    comment_entry = None
+    if comment_form is not None:
+        comment_entry = _int_or_none(comment_form.data.get("entry"))
+        if comment_entry is not None:
+            field_id = f"comment-{comment_entry}"
+            kept = str(comment_form.data.get("body", ""))
     return render(
         request,
         "cycles/submission.html",
@@ -255,11 +281,24 @@ def _submission_page(
             "can_audit": can(user, Action.AUDIT_VIEW, submission),
             "late": submission.is_late_on(timezone.localdate()),
             "error": error,
+            "summary_extra": [Problem(error, f"#{field_id}" if field_id else "")] if error else [],
+            "error_field": field_id,
+            "kept_text": kept,
+            "kept_transition": str(transition) if field_id.startswith("reason-") else "",
+            "kept_entry": comment_entry,
             "reason_form": reason_form or TransitionForm(),
             "comment_form": CommentForm(),
+            "draft_key": draft_key(request, submission),
         },
         status=status,
     )
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
 
 
 @login_required
@@ -286,8 +325,8 @@ def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _edit_page(request, SubmissionEditor(submission))
     editor = SubmissionEditor(submission, request.POST, request.FILES)
     if not editor.is_valid():
-        return _edit_page(request, editor, status=400)
-    conflict: EditConflict | None = None
+        # Refused before anything is written: the page comes back with what was posted.
+        return _edit_page(request, editor, status=400, refused=True)
     try:
         changed = services.submission_save_draft(
             submission=submission,
@@ -296,33 +335,40 @@ def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
             measures=editor.measure_inputs(),
             actor=request.user,
         )
-        if request.POST.get("then") == "submit":
+    except EditConflict as conflict:
+        # Keep what this person typed, on top of the newer version they now have seen.
+        fresh = selectors.submission_whole(pk)
+        editor = SubmissionEditor(fresh, request.POST, request.FILES)
+        editor.is_valid()
+        editor.version_value = conflict.version
+        return _edit_page(request, editor, status=409, conflict=conflict, refused=True)
+    except GuankaoError as error:
+        # The service wrote nothing (it is atomic): show the post again, with its refusal.
+        return _edit_page(request, editor, status=400, error=str(error), refused=True)
+    if request.POST.get("then") == "submit":
+        try:
             services.submission_transition(
                 submission=submission,
                 transition=Transition.SUBMIT,
                 actor=request.user,
                 expected_version=submission.version,
             )
-            messages.success(request, str(TRANSITIONS.row(Transition.SUBMIT).done))
-            return redirect("cycles:submission", pk=pk)
-    except EditConflict as error:
-        conflict = error
-    except GuankaoError as error:
-        # Saved as a draft (if anything changed) but not sent: show what is missing.
-        fresh = selectors.submission_whole(pk)
-        return _edit_page(request, SubmissionEditor(fresh), status=400, error=str(error))
-    if conflict is not None:
-        # Keep what this person typed, on top of the newer version they now have seen.
-        fresh = selectors.submission_whole(pk)
-        editor = SubmissionEditor(fresh, request.POST, request.FILES)
-        editor.is_valid()
-        editor.version_value = conflict.version
-        return _edit_page(request, editor, status=409, conflict=conflict)
+        except GuankaoError as error:
+            # Saved as a draft (if anything changed) but not sent: show what is missing.
+            fresh = selectors.submission_whole(pk)
+            return _edit_page(
+                request, SubmissionEditor(fresh), status=400, error=str(error), saved=True
+            )
+        messages.success(
+            request, str(TRANSITIONS.row(Transition.SUBMIT).done), extra_tags="draft-saved"
+        )
+        return redirect("cycles:submission", pk=pk)
     messages.success(
         request,
         _("草稿已儲存（第 %(v)d 版）。") % {"v": submission.version}
         if changed
         else _("沒有變更，未另存新版。"),
+        extra_tags="draft-saved",
     )
     return redirect("cycles:submission_edit", pk=pk)
 
@@ -334,8 +380,14 @@ def _edit_page(
     status: int = 200,
     error: str = "",
     conflict: EditConflict | None = None,
+    refused: bool = False,
+    saved: bool = False,
 ) -> HttpResponse:
+    """The edit page. ``refused``: the post was not stored, so its files must be chosen again."""
     submission = editor.submission
+    extra: list[Any] = [m for m in (error, editor.version_error) if m and not conflict]
+    if refused:
+        extra += editor.files_to_choose_again()
     return render(
         request,
         "cycles/submission_edit.html",
@@ -344,9 +396,12 @@ def _edit_page(
             "period": submission.period,
             "editor": editor,
             "units": UNIT_CHOICES,
-            "error": error or editor.version_error,
             "conflict": conflict,
-            "error_count": editor.error_count() if editor.data is not None else 0,
+            "summary_extra": extra,
+            "refused": refused,
+            "saved": saved,
+            "draft_key": draft_key(request, submission),
+            "idle_seconds": session_limits.idle_seconds(),
         },
         status=status,
     )
@@ -371,11 +426,21 @@ def _transition_view(request: HttpRequest, pk: int, transition: Transition) -> H
         )
     except (InvalidTransition, SubmissionLocked, EditConflict) as error:
         return _submission_page(
-            request, selectors.submission_whole(pk), status=409, error=str(error)
+            request,
+            selectors.submission_whole(pk),
+            status=409,
+            error=str(error),
+            reason_form=form,
+            transition=row.name,
         )
     except GuankaoError as error:
         return _submission_page(
-            request, selectors.submission_whole(pk), status=400, error=str(error), reason_form=form
+            request,
+            selectors.submission_whole(pk),
+            status=400,
+            error=str(error),
+            reason_form=form,
+            transition=row.name,
         )
     messages.success(request, str(row.done))
     return redirect("cycles:submission", pk=pk)
@@ -396,10 +461,37 @@ def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def submission_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    """Approve and lock."""
-    return _transition_view(request, pk, Transition.APPROVE)
+    """Approve and lock. GET asks first and says what becomes locked (decision 0063); POST does it."""
+    if request.method == "POST":
+        return _transition_view(request, pk, Transition.APPROVE)
+    row = TRANSITIONS.row(Transition.APPROVE)
+    submission = access_submission(request, pk, row.action, whole=True)
+    if submission.status not in row.sources:
+        message = _("這份填報目前為「%(status)s」，不能核定。") % {
+            "status": submission.get_status_display()
+        }
+        return _submission_page(request, submission, status=409, error=message)
+    form = TransitionForm(request.GET)
+    seen = form.cleaned_data.get("version") if form.is_valid() else None
+    period = submission.period
+    flows = [
+        entry
+        for entry in submission.measure_entries.all()
+        if period.period.is_last_of_year and (entry.actual is not None or entry.done is not None)
+    ]
+    return render(
+        request,
+        "cycles/approve_confirm.html",
+        {
+            "submission": submission,
+            "period": period,
+            "version": seen or submission.version,
+            "newer": seen is not None and seen != submission.version,
+            "flows": flows,
+        },
+    )
 
 
 @login_required
@@ -416,7 +508,13 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     submission = access_submission(request, pk, Action.COMMENT_ADD, whole=True)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return _submission_page(request, submission, status=400, error=_("請填寫審查意見內容。"))
+        return _submission_page(
+            request,
+            submission,
+            status=400,
+            error=_comment_problem(form),
+            comment_form=form,
+        )
     entry_id = form.cleaned_data.get("entry")
     entry = None
     if entry_id is not None:
@@ -430,10 +528,20 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
             submission=submission, entry=entry, body=form.cleaned_data["body"], actor=request.user
         )
     except GuankaoError as error:
-        return _submission_page(request, submission, status=400, error=str(error))
+        return _submission_page(
+            request, submission, status=400, error=str(error), comment_form=form
+        )
     messages.success(request, _("已新增審查意見。"))
     anchor = f"#entry-{entry.pk}" if entry else ""
     return HttpResponseRedirect(reverse("cycles:submission", args=[pk]) + anchor)
+
+
+def _comment_problem(form: CommentForm) -> str:
+    if not str(form.data.get("body") or "").strip():
+        return str(_("請填寫審查意見內容。"))
+    return " ".join(str(m) for m in form.errors.get("body", [])) or _(
+        "表單不完整，請重新載入頁面。"
+    )
 
 
 @login_required
