@@ -99,6 +99,7 @@ def scoped_urls(o: Objects) -> dict[str, list[str]]:
     return {
         "directory:staff-copy": [reverse("directory:staff-copy", args=[o.table])],
         "directory:staff-diff": [reverse("directory:staff-diff", args=[o.table])],
+        "directory:staff-publish": [reverse("directory:staff-publish", args=[o.table])],
         "directory:staff-translation-edit": [
             reverse("directory:staff-translation-edit", args=[o.translation])
         ],
@@ -112,6 +113,7 @@ def scoped_urls(o: Objects) -> dict[str, list[str]]:
         "performance:report_edit": [reverse("performance:report_edit", kwargs=report)],
         "performance:plans": [reverse("performance:plans", kwargs=report)],
         "performance:plan_create": [reverse("performance:plan_create", kwargs=report)],
+        "performance:plans_save": [reverse("performance:plans_save", kwargs=report)],
         "performance:plan": [reverse("performance:plan", kwargs={**report, "pk": o.plan})],
         "performance:indicator_create": [
             reverse("performance:indicator_create", kwargs={**report, "pk": o.plan})

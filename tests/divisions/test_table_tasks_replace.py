@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from guankao.core.models import Agency, AuditEntry
+from guankao.directory.models import ContentTranslation
 from guankao.divisions.datafile import load_division_file, parse_division_file
 from guankao.divisions.exceptions import TaskRowInvalid
 from guankao.divisions.models import DivisionTable, ServiceArea, Task
@@ -118,7 +119,12 @@ def test_tasks_no_longer_listed_are_deleted_and_changes_audited() -> None:
     last = AuditEntry.objects.order_by("pk").last()
     tasks = table_tasks_replace(table=table, tasks=[changed, third, *rest], actor=None)
     new = AuditEntry.objects.filter(pk__gt=last.pk if last else 0).order_by("pk")
-    assert [e.action for e in new] == ["update", "set_co_leads", "delete"]
+    # The changed text keeps its translations, copied to the new text as outdated (0065).
+    translated = ContentTranslation.objects.filter(kind="task", source=second.text).count()
+    assert translated > 0
+    assert [e.action for e in new] == ["update", "set_co_leads", "delete"] + [
+        "outdate"
+    ] * translated
     assert not Task.objects.filter(table=table, agency=first.agency, number=first.number).exists()
     assert Task.objects.filter(table=table).count() == 2 + len(rest)
     assert tasks[0].text == "改過的文字。" and list(tasks[0].co_leads.all()) == [third.agency]

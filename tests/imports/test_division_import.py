@@ -192,11 +192,18 @@ def test_a_corrected_file_shows_the_differences(tmp_path: Path) -> None:
     corrected[4][1] = "3.戶政、國籍法令諮詢及戶籍登記。"
     fixed = builders.xlsx(tmp_path / "修正.xlsx", corrected, MESSY_MERGES)
     preview = division_import(path=fixed, filename=fixed.name, target=target, actor=None)
-    assert [str(c) for c in preview.changes] == [
+    changes = [str(c) for c in preview.changes]
+    assert changes[:3] == [
+        # The dropped agency is no longer printed by the version (decision 0064).
+        "刪除 機關聯絡資料（版本）「產業發展處（—）」",
         "修改 業務內容「民政處 3. 戶政、國籍法令諮詢及戶籍登記。」"
         "（業務內容：戶政、國籍法令諮詢暨戶籍登記。 → 戶政、國籍法令諮詢及戶籍登記。）",
         "刪除 業務內容「產業發展處 1. 辦理新住民創業講座。」",
     ]
+    # The changed text keeps its translations, outdated (decision 0065): one per language.
+    assert len(changes) == 3 + 8
+    assert all(c.startswith("譯文標為過時 內容翻譯「[") for c in changes[3:])
+    assert preview.outdated_translations == 8
 
 
 def test_big5_csv_with_blank_cells_and_a_phone_column(tmp_path: Path) -> None:

@@ -101,11 +101,13 @@ def test_upload_preview_and_confirm(
     digest = re.search(r'name="digest" value="([0-9a-f]{64})"', page)
     assert digest is not None and "確認儲存" in page
     response = keelung.post(url, {"digest": digest[1]})
-    assert response.status_code == 302 and response["Location"] == "/imports/"
+    # A draft version: the versions page is where it is compared and published.
+    assert response.status_code == 302 and response["Location"] == "/directory/staff/"
     table = DivisionTable.objects.get(jurisdiction__slug="keelung", effective_month="2025-03-01")
-    assert table.tasks.count() == 12
+    assert table.tasks.count() == 12 and table.is_draft
     assert list((media / "imports").iterdir()) == []
-    done = keelung.get("/imports/").content.decode()
+    done = keelung.get("/directory/staff/").content.decode()
+    assert "這是草稿版本，公開前不會出現在服務導覽。" in done
     assert "已匯入 分工表.xlsx 到 基隆市 分工表 114.3" in done
     assert keelung.get(url).status_code == 404  # the upload is gone once saved
 

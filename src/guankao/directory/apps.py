@@ -8,6 +8,9 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         # Writes to the table or its translations make the cached search index stale.
+        from guankao.directory import receivers
         from guankao.directory.search import invalidation
 
         invalidation.connect()
+        # A changed task text keeps its translations, outdated (decision 0065).
+        receivers.connect()

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guankao.core.exceptions import GuankaoError
 from guankao.core.models import Agency
-from guankao.divisions.models import DivisionTable, Task
+from guankao.divisions.models import AgencyContact, DivisionTable, Task
+from guankao.divisions.rows import ContactRow
 from guankao.tw import YearMonth, parse_roc_date
 
 
@@ -48,7 +50,8 @@ class DivisionReport:
 
 
 def division_report(*, jurisdiction_slug: str, version: str | None = None) -> DivisionReport:
-    """The table ``version`` (ROC ``112.7``; default: the newest) of a jurisdiction.
+    """The table ``version`` (ROC ``112.7``, a draft too; default: the one in force) of a
+    jurisdiction, with the names and phones that version prints (its contacts).
 
     Raises ``GuankaoError`` for an unknown jurisdiction or version.
     """
@@ -64,17 +67,29 @@ def division_report(*, jurisdiction_slug: str, version: str | None = None) -> Di
             raise GuankaoError(_("版本須寫成民國年.月，例如 112.7：%(v)s") % {"v": version[:20]})
         table = tables.filter(effective_month=DivisionTable.month_of(month)).first()
     else:
-        table = tables.latest_first().first()
+        table = tables.in_force(timezone.localdate())
     if table is None:
         raise GuankaoError(
             _("找不到 %(j)s 的分工表 %(v)s") % {"j": jurisdiction_slug[:40], "v": version or ""}
         )
+    contacts = {c.agency_id: c for c in AgencyContact.objects.of_table(table)}
+
+    def printed(agency: Agency) -> AgencyContact:
+        # A task written around the services (the admin) may name an agency the version has
+        # no contact for: its current values, read the same way.
+        found = contacts.get(agency.pk)
+        if found is None:
+            found = AgencyContact(
+                table=table, agency=agency, **_current(ContactRow.of_agency(agency), agency)
+            )
+        return found
+
     blocks: list[AgencyBlock] = []
     rows: list[TaskRow] = []
     current: Agency | None = None
     for task in Task.objects.filter(table=table).with_related().in_table_order():
         if current is not None and task.agency_id != current.pk:
-            blocks.append(_block(current, rows))
+            blocks.append(_block(printed(current), rows))
             rows = []
         current = task.agency
         rows.append(
@@ -83,11 +98,11 @@ def division_report(*, jurisdiction_slug: str, version: str | None = None) -> Di
                 number=task.number,
                 numbered=task.numbered,
                 text=task.text,
-                co_leads=tuple(sorted(a.label for a in task.co_leads.all())),
+                co_leads=tuple(sorted(printed(a).label for a in task.co_leads.all())),
             )
         )
     if current is not None:
-        blocks.append(_block(current, rows))
+        blocks.append(_block(printed(current), rows))
     return DivisionReport(
         jurisdiction_slug=table.jurisdiction.slug,
         jurisdiction_name=table.jurisdiction.name,
@@ -97,7 +112,18 @@ def division_report(*, jurisdiction_slug: str, version: str | None = None) -> Di
     )
 
 
-def _block(agency: Agency, rows: list[TaskRow]) -> AgencyBlock:
-    names = (agency.parent.name, agency.name) if agency.parent else (agency.name,)
-    lines = (*names, agency.phone) if agency.phone else names
-    return AgencyBlock(agency.label, lines, agency.phone, tuple(rows))
+def _current(row: ContactRow, agency: Agency) -> dict[str, str]:
+    return {
+        "label": row.label,
+        "name": row.name,
+        "parent_name": row.parent_name,
+        "phone": agency.phone,
+        "phone_e164": agency.phone_e164,
+        "phone_extension": agency.phone_extension,
+    }
+
+
+def _block(contact: AgencyContact, rows: list[TaskRow]) -> AgencyBlock:
+    names = (contact.parent_name, contact.name) if contact.parent_name else (contact.name,)
+    lines = (*names, contact.phone) if contact.phone else names
+    return AgencyBlock(contact.label, lines, contact.phone, tuple(rows))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guankao.core.forms import RocDateField
 from guankao.directory.languages import BY_CODE
 from guankao.directory.models import TranslationStatus
 from guankao.tw import YearMonth, parse_roc_date
@@ -40,3 +41,13 @@ class NewVersionForm(forms.Form):
 class TranslationForm(forms.Form):
     text = forms.CharField(label=_("譯文"), widget=forms.Textarea(attrs={"rows": 3}))
     status = forms.ChoiceField(label=_("狀態"), choices=TranslationStatus.choices)
+
+
+class PublishForm(forms.Form):
+    """Publishing a draft version: from which day (ROC, default today), then confirmed."""
+
+    on = RocDateField(
+        label=_("公開日期（民國年/月/日）"),
+        required=False,
+        help_text=_("留空表示今天公開。"),
+    )

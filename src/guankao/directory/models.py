@@ -2,8 +2,10 @@
 
 A translation belongs to a piece of Traditional Chinese source text (an area's name, an agency's
 name, a task's text), not to a row. A new table version copied from an old one therefore keeps
-every translation whose source did not change, and a task whose text changed shows up at once
-as untranslated (see docs/decisions/0020-translation-memory-keyed-by-source-text.md).
+every translation whose source did not change (decision 0020). When a task's text changes, the
+old text's translations are copied to the new text as *outdated*, naming the old text, until a
+person reviews them (decision 0065): a translation is current (reviewed), outdated, a machine
+draft, or missing (no row).
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ class ContentKind(models.TextChoices):
 
 
 class TranslationStatus(models.TextChoices):
-    DRAFT = "draft", _("草稿（尚未審閱）")
-    REVIEWED = "reviewed", _("已審閱")
+    DRAFT = "draft", _("機器草稿（尚未審閱）")
+    REVIEWED = "reviewed", _("已審閱（現行）")
+    OUTDATED = "outdated", _("過時（原文已修改）")
 
 
 LANGUAGE_CHOICES = [(code, BY_CODE[code].name) for code in TARGET_CODES]
@@ -45,6 +48,9 @@ class ContentTranslationQuerySet(models.QuerySet["ContentTranslation"]):
 
     def drafts(self) -> ContentTranslationQuerySet:
         return self.filter(status=TranslationStatus.DRAFT)
+
+    def outdated(self) -> ContentTranslationQuerySet:
+        return self.filter(status=TranslationStatus.OUTDATED)
 
     def for_sources(self, sources: set[str]) -> ContentTranslationQuerySet:
         return self.filter(source__in=sources)
@@ -62,6 +68,11 @@ class ContentTranslation(models.Model):
         max_length=10,
         choices=TranslationStatus.choices,
         default=TranslationStatus.DRAFT,
+    )
+    previous_source = models.TextField(
+        _("修改前的原文"),
+        blank=True,
+        help_text=_("過時的譯文：原文修改前的文字，譯文是依它翻的。"),
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -91,11 +102,18 @@ class ContentTranslation(models.Model):
                 condition=Q(language__in=list(TARGET_CODES)),
                 name="content_translation_target_language",
             ),
-            # A reviewed translation names when it was reviewed; a draft names no review.
+            # A reviewed translation names when it was reviewed; a draft names no review; an
+            # outdated one keeps its old review, if any.
             models.CheckConstraint(
                 condition=(Q(status=TranslationStatus.REVIEWED) & Q(reviewed_at__isnull=False))
-                | (Q(status=TranslationStatus.DRAFT) & Q(reviewed_at__isnull=True)),
+                | (Q(status=TranslationStatus.DRAFT) & Q(reviewed_at__isnull=True))
+                | Q(status=TranslationStatus.OUTDATED),
                 name="content_translation_review_consistent",
+            ),
+            # An outdated translation says which text it was made for.
+            models.CheckConstraint(
+                condition=~Q(status=TranslationStatus.OUTDATED) | ~Q(previous_source=""),
+                name="content_translation_outdated_names_old_text",
             ),
         ]
 
@@ -105,6 +123,10 @@ class ContentTranslation(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == TranslationStatus.DRAFT
+
+    @property
+    def is_outdated(self) -> bool:
+        return self.status == TranslationStatus.OUTDATED
 
     def role_scopes(self) -> list[Scope]:
         """The jurisdictions whose tables print this source text, for the role matrix.

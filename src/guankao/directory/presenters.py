@@ -9,9 +9,40 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext_lazy
+
+from guankao.directory.languages import BY_CODE, SOURCE
 from guankao.directory.search.index import Ranking
 from guankao.directory.snapshot import Directory, Shown, TaskEntry
 from guankao.tw import Phone
+
+OUTDATED_NOTICE = gettext_lazy("這段譯文是依修改前的中文原文翻譯的，可能已不正確；下方附中文原文。")
+ORIGINAL_LABEL = gettext_lazy("中文原文")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A line in the reader's language, or in English when that language has none yet."""
+
+    text: str
+    tag: str
+
+
+def notice(message: object, code: str) -> Notice:
+    """``message`` in language ``code``; English when its catalogue lacks it (Japanese, Korean
+    …), since a Chinese notice would not help a reader who chose another language."""
+    with translation.override(code):
+        text = str(message)
+    if code == SOURCE or code == "zh-hans" or text != str(_source_text(message)):
+        return Notice(text, BY_CODE[code].tag)
+    with translation.override("en"):
+        return Notice(str(message), BY_CODE["en"].tag)
+
+
+def _source_text(message: object) -> str:
+    with translation.override(SOURCE):
+        return str(message)
 
 
 @dataclass(frozen=True)
@@ -38,6 +69,9 @@ class TaskView:
     agency: AgencyView
     co_leads: tuple[AgencyView, ...]
     score: float
+    # An outdated translation: the notice and the label of the Chinese original, shown with it.
+    outdated_notice: Notice | None = None
+    original_label: Notice | None = None
 
     @property
     def draft(self) -> bool:
@@ -67,6 +101,8 @@ class TaskView:
             ],
             "language": self.text.tag,
             "draft": self.draft,
+            "outdated": self.text.outdated,
+            "source_text": self.text.source if self.text.outdated else "",
             "score": self.score,
         }
 
@@ -99,11 +135,14 @@ def agency_view(directory: Directory, slug: str, code: str) -> AgencyView:
 
 
 def task_view(directory: Directory, task: TaskEntry, code: str, score: float = 0.0) -> TaskView:
+    text = task.text.shown(code)
     return TaskView(
+        outdated_notice=notice(OUTDATED_NOTICE, code) if text.outdated else None,
+        original_label=notice(ORIGINAL_LABEL, code) if text.outdated else None,
         pk=task.pk,
         number=task.number,
         numbered=task.numbered,
-        text=task.text.shown(code),
+        text=text,
         area=area_view(directory, task.area_slug, code),
         agency=agency_view(directory, task.agency_slug, code),
         co_leads=tuple(agency_view(directory, s, code) for s in task.co_lead_slugs),

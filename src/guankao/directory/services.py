@@ -16,13 +16,64 @@ _AUDITED = ["text", "status", "reviewed_by", "reviewed_at"]
 
 
 @transaction.atomic
+def translations_carry_over(
+    *, kind: str, changes: list[tuple[str, str]], actor: Actor
+) -> list[ContentTranslation]:
+    """Keep the translations of each old source text for its new text, marked outdated.
+
+    For every ``(old, new)`` pair and every language that has a translation of ``old`` but
+    none of ``new``, a copy is created for ``new`` with status outdated and the old text in
+    ``previous_source``; the old text's translations stay (older versions still print it).
+    Each copy is audited as ``outdate``. Returns the copies.
+    """
+    olds = {old for old, _new in changes}
+    news = {new for _old, new in changes}
+    by_old: dict[str, list[ContentTranslation]] = {}
+    for row in ContentTranslation.objects.filter(kind=kind, source__in=olds).order_by("pk"):
+        by_old.setdefault(row.source, []).append(row)
+    taken = set(
+        ContentTranslation.objects.filter(kind=kind, source__in=news).values_list(
+            "source", "language"
+        )
+    )
+    created: list[ContentTranslation] = []
+    for old, new in changes:
+        for row in by_old.get(old, []):
+            if (new, row.language) in taken:
+                continue
+            taken.add((new, row.language))
+            copy = ContentTranslation(
+                kind=kind,
+                source=new,
+                language=row.language,
+                text=row.text,
+                status=TranslationStatus.OUTDATED,
+                previous_source=row.previous_source or old,  # the text it was made for
+                reviewed_by=row.reviewed_by,
+                reviewed_at=row.reviewed_at,
+            )
+            copy.full_clean()
+            copy.save()
+            audit_record(
+                actor=actor,
+                action="outdate",
+                obj=copy,
+                before={"source": old, "status": row.status},
+                after=snapshot(copy, ["kind", "language", "status"]),
+            )
+            created.append(copy)
+    return created
+
+
+@transaction.atomic
 def translation_draft_upsert(
     *, kind: str, source: str, language: str, text: str, actor: Actor
 ) -> tuple[ContentTranslation, bool]:
     """Create a draft translation, or refresh an existing draft's text.
 
-    A reviewed translation is never overwritten by a draft: a person's work wins over a
-    machine's. Returns the translation and whether anything was written.
+    A reviewed or outdated translation is never overwritten by a draft: a person's work wins
+    over a machine's, and only a person decides what an outdated one becomes. Returns the
+    translation and whether anything was written.
     """
     text = text.strip()
     existing = ContentTranslation.objects.filter(
@@ -41,7 +92,7 @@ def translation_draft_upsert(
             after=snapshot(translation, ["kind", "language", "text", "status"]),
         )
         return translation, True
-    if existing.status == TranslationStatus.REVIEWED:
+    if existing.status != TranslationStatus.DRAFT:
         return existing, False
     _, changed = model_update(instance=existing, data={"text": text}, actor=actor)
     return existing, changed
@@ -70,14 +121,19 @@ def translation_update(
         raise TranslationError(_("譯文不可空白。"))
     if status not in TranslationStatus.values:
         raise TranslationError(_("未知的狀態：%(status)s") % {"status": status})
+    if status == TranslationStatus.OUTDATED and not translation.previous_source:
+        raise TranslationError(_("只有原文修改過的譯文才會過時。"))
     data: dict[str, object] = {"text": text, "status": status}
     if status == TranslationStatus.REVIEWED:
         text_changed = text != translation.text
         if translation.status != TranslationStatus.REVIEWED or text_changed:
             data["reviewed_by"] = actor if isinstance(actor, User) else None
             data["reviewed_at"] = timezone.now()
-    else:
+    elif status == TranslationStatus.DRAFT:
         data["reviewed_by"] = None
         data["reviewed_at"] = None
+    # Still outdated keeps its old review; reviewed or redrafted, it belongs to the new text.
+    if status != TranslationStatus.OUTDATED:
+        data["previous_source"] = ""
     model_update(instance=translation, data=data, actor=actor, action="translation_update")
     return translation

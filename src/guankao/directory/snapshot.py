@@ -1,10 +1,12 @@
 """The public directory of one jurisdiction as plain, cached data: the read model of every
 public page, the search command, the JSON API and HSDS.
 
-A snapshot holds the table in force, its agencies, areas, tasks and every content translation,
-plus the search index built from them. It is built with a fixed number of queries and cached
-per process; one cheap query per request (the newest audit entry) tells whether it is stale.
-Writes that bypass the audited services (the admin) are caught by signals in this process.
+A snapshot holds the table in force (the newest version published by today, Asia/Taipei), its
+agencies as that version prints them (its contacts), areas, tasks and every content
+translation, plus the search index built from them. It is built with a fixed number of queries
+and cached per process; one cheap query per request (the newest audit entry) and the date tell
+whether it is stale. Writes that bypass the audited services (the admin) are caught by signals
+in this process.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from guankao.directory.models import ContentKind, ContentTranslation, Translatio
 from guankao.directory.search import invalidation
 from guankao.directory.search.concepts import default_concepts
 from guankao.directory.search.index import Document, Ranking, SearchIndex
-from guankao.divisions.models import DivisionTable, ServiceArea, Task
+from guankao.divisions.models import AgencyContact, DivisionTable, ServiceArea, Task
 from guankao.tw import Phone
 
 # Field weights: the task's own words count most, the area and the agency's name less.
@@ -52,6 +54,8 @@ class Shown:
     tag: str  # BCP 47 tag of the language the text is actually in
     draft: bool
     fallback: bool  # no translation: the source text is shown
+    outdated: bool = False  # made for an earlier source text: shown with a notice
+    source: str = ""  # the Chinese original, given with an outdated translation
 
 
 @dataclass(frozen=True)
@@ -60,12 +64,17 @@ class Text:
 
     source: str
     translations: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
+    outdated: frozenset[str] = frozenset()  # languages whose translation is outdated
 
     def shown(self, code: str) -> Shown:
         if code == SOURCE:
             return Shown(self.source, BY_CODE[SOURCE].tag, draft=False, fallback=False)
         if code in self.translations:
             text, draft = self.translations[code]
+            if code in self.outdated:
+                return Shown(
+                    text, BY_CODE[code].tag, draft, False, outdated=True, source=self.source
+                )
             return Shown(text, BY_CODE[code].tag, draft=draft, fallback=False)
         if code == "zh-hans":
             return Shown(to_simplified(self.source), "zh-Hans", draft=True, fallback=False)
@@ -136,33 +145,34 @@ class Directory:
 
 
 def table_in_force(slug: str, today: datetime.date | None = None) -> DivisionTable | None:
-    """The version the public sees: the newest whose month has begun.
+    """The version the public sees: the newest published with a publication date reached.
 
-    A version prepared ahead (113.1 made in December) stays out of sight until its month.
+    A draft (an import not yet published) and a version published for a later day stay out of
+    sight; ``today`` is Asia/Taipei's date (``TIME_ZONE``).
     """
     today = today or timezone.localdate()
-    return (
-        DivisionTable.objects.for_jurisdiction(slug)
-        .filter(effective_month__lte=today)
-        .latest_first()
-        .first()
-    )
+    return DivisionTable.objects.for_jurisdiction(slug).in_force(today)
 
 
-def _texts(
-    rows: list[ContentTranslation],
-) -> dict[tuple[str, str], dict[str, tuple[str, bool]]]:
-    by_source: dict[tuple[str, str], dict[str, tuple[str, bool]]] = {}
+def _texts(rows: list[ContentTranslation]) -> dict[tuple[str, str], Text]:
+    translations: dict[tuple[str, str], dict[str, tuple[str, bool]]] = {}
+    outdated: dict[tuple[str, str], set[str]] = {}
     for row in rows:
-        by_source.setdefault((row.kind, row.source), {})[row.language] = (
+        key = (row.kind, row.source)
+        translations.setdefault(key, {})[row.language] = (
             row.text,
             row.status == TranslationStatus.DRAFT,
         )
-    return by_source
+        if row.status == TranslationStatus.OUTDATED:
+            outdated.setdefault(key, set()).add(row.language)
+    return {
+        key: Text(key[1], found, frozenset(outdated.get(key, ())))
+        for key, found in translations.items()
+    }
 
 
 def build_directory(slug: str) -> Directory | None:
-    """Read one jurisdiction's table in force and its translations (7 queries)."""
+    """Read one jurisdiction's table in force, its contacts and its translations (8 queries)."""
     jurisdiction = Jurisdiction.objects.filter(slug=slug).first()
     if jurisdiction is None:
         return None
@@ -171,12 +181,16 @@ def build_directory(slug: str) -> Directory | None:
         return None
     tasks = list(Task.objects.filter(table=table).with_related().in_table_order())
     agencies = list(Agency.objects.in_jurisdiction(slug).select_related("parent"))
+    # What this version prints for each agency; an agency it does not print (a parent office
+    # without tasks) keeps its current values.
+    contacts = {c.agency_id: c for c in AgencyContact.objects.of_table(table)}
+    labels = {a.pk: contacts[a.pk].label if a.pk in contacts else a.label for a in agencies}
     areas = list(ServiceArea.objects.all())
     translations = _texts(
         list(
             ContentTranslation.objects.filter(
                 Q(kind=ContentKind.JURISDICTION, source=jurisdiction.name)
-                | Q(kind=ContentKind.AGENCY, source__in=[a.label for a in agencies])
+                | Q(kind=ContentKind.AGENCY, source__in=list(labels.values()))
                 | Q(kind=ContentKind.AREA, source__in=[a.name for a in areas])
                 | Q(kind=ContentKind.TASK, source__in=[t.text for t in tasks])
             )
@@ -184,7 +198,7 @@ def build_directory(slug: str) -> Directory | None:
     )
 
     def text(kind: str, source: str) -> Text:
-        return Text(source, translations.get((kind, source), {}))
+        return translations.get((kind, source)) or Text(source)
 
     area_entries = {
         a.slug: AreaEntry(a.slug, text(ContentKind.AREA, a.name), a.position) for a in areas
@@ -192,9 +206,9 @@ def build_directory(slug: str) -> Directory | None:
     agency_entries = {
         a.slug: AgencyEntry(
             slug=a.slug,
-            label=a.label,
-            name=text(ContentKind.AGENCY, a.label),
-            phone=a.parsed_phone,
+            label=labels[a.pk],
+            name=text(ContentKind.AGENCY, labels[a.pk]),
+            phone=contacts[a.pk].parsed_phone if a.pk in contacts else a.parsed_phone,
             parent_slug=a.parent.slug if a.parent else None,
         )
         for a in agencies
@@ -244,17 +258,19 @@ def task_document(
     return Document(key=str(task.pk), group=group, area=task.area_slug, texts=tuple(texts))
 
 
-_cache: dict[str, tuple[tuple[int, int], Directory | None]] = {}
+_cache: dict[str, tuple[tuple[int, int, int], Directory | None]] = {}
 _lock = threading.Lock()
 
 
-def _stamp() -> tuple[int, int]:
+def _stamp() -> tuple[int, int, int]:
     newest = AuditEntry.objects.aggregate(newest=Max("pk"))["newest"] or 0
-    return (invalidation.generation(), newest)
+    # The day is part of it: a version published for a later day appears that morning.
+    return (invalidation.generation(), newest, timezone.localdate().toordinal())
 
 
 def get_directory(slug: str) -> Directory | None:
-    """The cached directory of ``slug`` (rebuilt when the table or a translation changed)."""
+    """The cached directory of ``slug`` (rebuilt when the table or a translation changed, or
+    on a new day)."""
     stamp = _stamp()
     cached = _cache.get(slug)
     if cached is not None and cached[0] == stamp:

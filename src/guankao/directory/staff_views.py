@@ -1,4 +1,5 @@
-"""Staff pages: table versions (list, copy, diff) and content translations (list, edit, review).
+"""Staff pages: table versions (list, copy, diff, publish) and content translations (list, edit,
+review).
 
 Login required, and staff status; writes go through the services. Basic HTML forms.
 """
@@ -11,20 +12,21 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from guankao.core.exceptions import GuankaoError
 from guankao.core.models import Jurisdiction
 from guankao.core.permissions import Action, can, role_required
-from guankao.directory.forms import NewVersionForm, TranslationForm
+from guankao.directory.forms import NewVersionForm, PublishForm, TranslationForm
 from guankao.directory.languages import BY_CODE, TARGET_CODES
 from guankao.directory.models import ContentKind, ContentTranslation, TranslationStatus
 from guankao.directory.services import translation_editable_by, translation_update
-from guankao.directory.table_diff import diff_tables
+from guankao.directory.table_diff import TableDiff, diff_tables
 from guankao.divisions.models import DivisionTable
-from guankao.divisions.services import division_table_copy
-from guankao.tw import YearMonth
+from guankao.divisions.services import division_table_copy, division_table_publish
+from guankao.tw import YearMonth, format_roc_date
 
 
 def table_jurisdiction(request: HttpRequest, pk: int) -> Jurisdiction:
@@ -46,8 +48,23 @@ def tables(request: HttpRequest, /) -> HttpResponse:
             continue
         versions = list(DivisionTable.objects.filter(jurisdiction=jurisdiction).latest_first())
         pairs = list(zip(versions[1:], versions[:-1], strict=True))
-        rows.append({"jurisdiction": jurisdiction, "versions": versions, "pairs": pairs})
-    return render(request, "directory/staff/tables.html", {"rows": rows, "form": NewVersionForm()})
+        in_force = DivisionTable.objects.filter(jurisdiction=jurisdiction).in_force(
+            timezone.localdate()
+        )
+        rows.append(
+            {
+                "jurisdiction": jurisdiction,
+                "versions": versions,
+                "pairs": pairs,
+                "in_force": in_force,
+                "can_edit": can(request.user, Action.DATA_EDIT, jurisdiction),
+            }
+        )
+    return render(
+        request,
+        "directory/staff/tables.html",
+        {"rows": rows, "form": NewVersionForm(), "today": timezone.localdate()},
+    )
 
 
 @require_http_methods(["POST"])
@@ -88,13 +105,88 @@ def diff_tables_view(request: HttpRequest, /, pk: int) -> HttpResponse:
     other_id = request.GET.get("other", "")
     others = DivisionTable.objects.filter(jurisdiction=new.jurisdiction).exclude(pk=new.pk)
     old = others.filter(pk=int(other_id)).first() if other_id.isdigit() else None
-    if old is None:
-        old = others.filter(effective_month__lt=new.effective_month).latest_first().first()
+    if old is None:  # the public version it follows, else the one before it
+        old = (
+            new.previous_published()
+            or others.filter(effective_month__lt=new.effective_month).latest_first().first()
+        )
     diff = diff_tables(old, new) if old is not None else None
     return render(
         request,
         "directory/staff/diff.html",
-        {"table": new, "old": old, "diff": diff, "others": others.latest_first()},
+        {
+            "table": new,
+            "old": old,
+            "diff": diff,
+            "others": others.latest_first(),
+            "outdated": _outdated_count(diff),
+        },
+    )
+
+
+def _outdated_count(diff: TableDiff | None) -> int | None:
+    """How many translations the text changes of ``diff`` leave (or will leave) outdated: the
+    translations of each old text for a language the new text has no current one in."""
+    if diff is None:
+        return None
+    pairs = diff.text_changes
+    if not pairs:
+        return 0
+    task_rows = ContentTranslation.objects.of_kind(ContentKind.TASK)
+    olds = task_rows.for_sources({old for old, _new in pairs}).values_list("source", "language")
+    news = task_rows.for_sources({new for _old, new in pairs})
+    current = set(news.exclude(status=TranslationStatus.OUTDATED).values_list("source", "language"))
+    by_old: dict[str, set[str]] = {}
+    for source, language in olds:
+        by_old.setdefault(source, set()).add(language)
+    return sum(
+        1
+        for old, new in dict.fromkeys(pairs)
+        for language in by_old.get(old, set())
+        if (new, language) not in current
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Action.DATA_EDIT, scope=table_jurisdiction)
+def publish_table(request: HttpRequest, /, pk: int) -> HttpResponse:
+    """Publish a draft version, now or from a chosen day, after a confirmation that says what
+    becomes public and when (a POST without ``confirm`` shows that step)."""
+    table = get_object_or_404(DivisionTable.objects.select_related("jurisdiction"), pk=pk)
+    today = timezone.localdate()
+    form = PublishForm(request.POST or None)
+    on = None
+    if request.method == "POST" and form.is_valid():
+        on = form.cleaned_data["on"] or today
+        if on < today:
+            form.add_error("on", _("公開日期已過；請選今天或之後的日期。"))
+            on = None
+    if on is not None and request.POST.get("confirm") == "yes":
+        try:
+            division_table_publish(table=table, on=on, today=today, actor=request.user)
+        except GuankaoError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(version)s 版將於 %(date)s 起公開。")
+                % {"version": table.version, "date": format_roc_date(on)},
+            )
+            return redirect("directory:staff-tables")
+    previous = table.previous_published()
+    in_force = DivisionTable.objects.filter(jurisdiction=table.jurisdiction).in_force(today)
+    return render(
+        request,
+        "directory/staff/publish.html",
+        {
+            "table": table,
+            "form": form,
+            "on": on,
+            "today": today,
+            "in_force": in_force,
+            "previous": previous,
+            "diff": diff_tables(previous, table) if previous is not None else None,
+        },
     )
 
 
@@ -123,6 +215,7 @@ def translations(request: HttpRequest, /) -> HttpResponse:
             "kinds": ContentKind.choices,
             "status": status,
             "statuses": TranslationStatus.choices,
+            "outdated_count": ContentTranslation.objects.in_language(language).outdated().count(),
         },
     )
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/", staff_views.tables, name="staff-tables"),
     path("staff/tables/<int:pk>/copy/", staff_views.copy_table, name="staff-copy"),
     path("staff/tables/<int:pk>/diff/", staff_views.diff_tables_view, name="staff-diff"),
+    path("staff/tables/<int:pk>/publish/", staff_views.publish_table, name="staff-publish"),
     path("staff/translations/", staff_views.translations, name="staff-translations"),
     path(
         "staff/translations/<int:pk>/",

@@ -16,10 +16,11 @@ from guankao.core.exceptions import DataFileError
 from guankao.core.models import Agency, AgencyKind
 from guankao.core.services import Actor, agency_upsert, jurisdiction_upsert
 from guankao.divisions.models import DivisionTable, ServiceArea
-from guankao.divisions.rows import TaskEntry, TaskRow
+from guankao.divisions.rows import ContactRow, TaskEntry, TaskRow
 from guankao.divisions.services import (
     division_table_upsert,
     service_area_upsert,
+    table_contacts_replace,
     table_tasks_replace,
 )
 from guankao.tw import YearMonth, parse_phone, parse_roc_date
@@ -190,8 +191,13 @@ def load_division_file(*, path: Path, actor: Actor) -> DivisionTable:
             parent=agencies[row.parent] if row.parent else None,
             actor=actor,
         )
+    # A seed table is an official, published version: public from its month.
     table = division_table_upsert(
-        jurisdiction=jurisdiction, version=parsed.version, title=parsed.title, actor=actor
+        jurisdiction=jurisdiction,
+        version=parsed.version,
+        title=parsed.title,
+        actor=actor,
+        published_on=DivisionTable.month_of(parsed.version),
     )
     tasks = [
         TaskRow(
@@ -206,4 +212,21 @@ def load_division_file(*, path: Path, actor: Actor) -> DivisionTable:
         for position, task in enumerate(entries, start=1)
     ]
     table_tasks_replace(table=table, tasks=tasks, actor=actor)
+    # What this version prints for each agency, as the file writes it (decision 0064).
+    used = {a.pk for row in tasks for a in (row.agency, *row.co_leads)}
+    table_contacts_replace(
+        table=table,
+        contacts=[
+            ContactRow(
+                agency=agencies[row.slug],
+                label=row.label,
+                name=row.name,
+                parent_name=agencies[row.parent].name if row.parent else "",
+                phone=row.phone,
+            )
+            for row in parsed.agencies
+            if agencies[row.slug].pk in used
+        ],
+        actor=actor,
+    )
     return table

@@ -17,3 +17,11 @@ class TaskRowInvalid(ValidationError):
     def __init__(self, problem: ValidationError, index: int) -> None:
         super().__init__(problem.messages)
         self.index = index
+
+
+class PublicationError(GuankaoError):
+    """A version cannot be published as asked (already public, or a date that cannot be)."""
+
+
+class VersionPublishedError(GuankaoError):
+    """A published version's tasks and contacts are history: they are not rewritten."""

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from guankao.core.models import Agency, Jurisdiction
-from guankao.tw import YearMonth, format_roc_date
+from guankao.tw import Phone, YearMonth, format_roc_date
 
 
 class ServiceArea(models.Model):
@@ -30,12 +30,25 @@ class ServiceArea(models.Model):
         return self.name
 
 
+class TableStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已公開")
+
+
 class DivisionTableQuerySet(models.QuerySet["DivisionTable"]):
     def for_jurisdiction(self, slug: str) -> DivisionTableQuerySet:
         return self.filter(jurisdiction__slug=slug)
 
     def latest_first(self) -> DivisionTableQuerySet:
         return self.order_by("-effective_month")
+
+    def published(self, on: datetime.date) -> DivisionTableQuerySet:
+        """Versions the public may see on ``on``: published, with a publication date reached."""
+        return self.filter(status=TableStatus.PUBLISHED, published_on__lte=on)
+
+    def in_force(self, on: datetime.date) -> DivisionTable | None:
+        """The newest version published by ``on`` (Asia/Taipei's date): the public one."""
+        return self.published(on).latest_first().first()
 
 
 class DivisionTable(models.Model):
@@ -51,6 +64,15 @@ class DivisionTable(models.Model):
     effective_month = models.DateField(
         _("版本年月"), help_text=_("版本的月份（西元日期，取該月一日）；畫面以民國年月顯示。")
     )
+    status = models.CharField(
+        _("狀態"), max_length=10, choices=TableStatus.choices, default=TableStatus.DRAFT
+    )
+    published_on = models.DateField(
+        _("公開日期"),
+        null=True,
+        blank=True,
+        help_text=_("自這一天（臺北時間）起公開；草稿沒有公開日期。"),
+    )
 
     objects = DivisionTableQuerySet.as_manager()
 
@@ -61,6 +83,12 @@ class DivisionTable(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["jurisdiction", "effective_month"], name="division_table_version_unique"
+            ),
+            # A published version says from when; a draft has no date yet.
+            models.CheckConstraint(
+                condition=(Q(status=TableStatus.PUBLISHED) & Q(published_on__isnull=False))
+                | (Q(status=TableStatus.DRAFT) & Q(published_on__isnull=True)),
+                name="division_table_publication_consistent",
             ),
         ]
 
@@ -83,6 +111,71 @@ class DivisionTable(models.Model):
     @staticmethod
     def month_of(version: YearMonth) -> datetime.date:
         return datetime.date(version.year, version.month, 1)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == TableStatus.DRAFT
+
+    def previous_published(self) -> DivisionTable | None:
+        """The newest published version before this one: what a draft is compared with."""
+        return (
+            DivisionTable.objects.filter(
+                jurisdiction_id=self.jurisdiction_id,
+                status=TableStatus.PUBLISHED,
+                effective_month__lt=self.effective_month,
+            )
+            .latest_first()
+            .first()
+        )
+
+
+class AgencyContactQuerySet(models.QuerySet["AgencyContact"]):
+    def of_table(self, table: DivisionTable) -> AgencyContactQuerySet:
+        return self.filter(table=table)
+
+
+class AgencyContact(models.Model):
+    """How one table version prints one agency: its name, label and phone as of that version.
+
+    The agency row holds today's values; a version keeps its own, so a later version (a new
+    phone, a renamed office) never changes what an older one prints (decision 0064).
+    """
+
+    table = models.ForeignKey(
+        DivisionTable, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("分工表")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("機關")
+    )
+    label = models.CharField(_("表列名稱"), max_length=120)
+    name = models.CharField(_("名稱"), max_length=80)
+    parent_name = models.CharField(_("上級機關名稱"), max_length=80, blank=True)
+    phone = models.CharField(_("電話（原寫法）"), max_length=60, blank=True)
+    phone_e164 = models.CharField(_("電話（E.164）"), max_length=20, blank=True)
+    phone_extension = models.CharField(_("分機"), max_length=10, blank=True)
+
+    objects = AgencyContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("機關聯絡資料（版本）")
+        verbose_name_plural = _("機關聯絡資料（版本）")
+        ordering = ["table", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "agency"], name="agency_contact_unique"),
+            models.CheckConstraint(
+                condition=Q(phone="") | ~Q(phone_e164=""), name="agency_contact_phone_normalised"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}（{self.phone or '—'}）"
+
+    @property
+    def parsed_phone(self) -> Phone | None:
+        """The phone as a value object, or None when the version prints none."""
+        if not self.phone:
+            return None
+        return Phone(as_written=self.phone, e164=self.phone_e164, extension=self.phone_extension)
 
 
 class TaskQuerySet(models.QuerySet["Task"]):

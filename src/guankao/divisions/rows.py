@@ -39,3 +39,26 @@ class TaskRow:
     text: str
     position: int
     co_leads: tuple[Agency, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """How a table version prints an agency: its label, name (and parent's) and phone as
+    written; ``services.table_contacts_replace`` normalises the phone."""
+
+    agency: Agency
+    label: str
+    name: str
+    parent_name: str
+    phone: str
+
+    @classmethod
+    def of_agency(cls, agency: Agency) -> ContactRow:
+        """The agency's current values (read ``agency`` with its parent)."""
+        return cls(
+            agency=agency,
+            label=agency.label,
+            name=agency.name,
+            parent_name=agency.parent.name if agency.parent else "",
+            phone=agency.phone,
+        )

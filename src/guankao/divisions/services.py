@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import datetime
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from guankao.core.models import Agency, AuditEntry, Jurisdiction
+from guankao.core.permissions import Action, ensure_can
 from guankao.core.services import (
     BATCH,
     Actor,
@@ -17,12 +19,19 @@ from guankao.core.services import (
     audit_record,
     create_many,
     delete_except,
+    model_update,
     upsert,
 )
-from guankao.divisions.exceptions import TaskRowInvalid, VersionExistsError
-from guankao.divisions.models import DivisionTable, ServiceArea, Task
-from guankao.divisions.rows import TaskRow
-from guankao.tw import YearMonth, format_roc_date
+from guankao.divisions.exceptions import (
+    PublicationError,
+    TaskRowInvalid,
+    VersionExistsError,
+    VersionPublishedError,
+)
+from guankao.divisions.models import AgencyContact, DivisionTable, ServiceArea, TableStatus, Task
+from guankao.divisions.rows import ContactRow, TaskRow
+from guankao.divisions.signals import task_texts_changed
+from guankao.tw import YearMonth, format_roc_date, parse_phone
 
 
 @transaction.atomic
@@ -36,15 +45,170 @@ def service_area_upsert(
 
 @transaction.atomic
 def division_table_upsert(
-    *, jurisdiction: Jurisdiction, version: YearMonth, title: str, actor: Actor
+    *,
+    jurisdiction: Jurisdiction,
+    version: YearMonth,
+    title: str,
+    actor: Actor,
+    published_on: datetime.date | None = None,
 ) -> DivisionTable:
-    """Create the table version ``version`` of ``jurisdiction`` or update its title."""
+    """Create the table version ``version`` of ``jurisdiction`` or update its title.
+
+    A new version is a draft unless ``published_on`` is given (the seed tables, published
+    from their month); an existing version keeps its status.
+    """
+    lookup = {"jurisdiction": jurisdiction, "effective_month": DivisionTable.month_of(version)}
+    existing = DivisionTable.objects.filter(**lookup).first()
+    if existing is not None:
+        model_update(instance=existing, data={"title": title}, actor=actor)
+        return existing
+    status = TableStatus.DRAFT if published_on is None else TableStatus.PUBLISHED
     return upsert(
         model=DivisionTable,
-        lookup={"jurisdiction": jurisdiction, "effective_month": DivisionTable.month_of(version)},
-        data={"title": title},
+        lookup=lookup,
+        data={"title": title, "status": status, "published_on": published_on},
         actor=actor,
     )
+
+
+def check_draft(table: DivisionTable) -> None:
+    """Raise ``VersionPublishedError`` unless ``table`` is a draft (published is history)."""
+    if not table.is_draft:
+        raise VersionPublishedError(
+            _("%(version)s 版已公開，不能修改；請以新版本匯入或複製。") % {"version": table.version}
+        )
+
+
+@transaction.atomic
+def division_table_publish(
+    *, table: DivisionTable, on: datetime.date, today: datetime.date, actor: Actor
+) -> DivisionTable:
+    """Publish the draft ``table`` from ``on`` (``today`` or a later day, Asia/Taipei).
+
+    From that day the public directory shows it, unless a newer version is published too;
+    older versions keep printing exactly as they were. Raises ``PublicationError`` for a
+    version already published or a day before ``today``, ``NotPermitted`` without the role.
+    """
+    ensure_can(actor, Action.DATA_EDIT, table.jurisdiction)
+    if not table.is_draft and table.published_on is not None:
+        raise PublicationError(
+            _("%(version)s 版已於 %(date)s 公開。")
+            % {"version": table.version, "date": format_roc_date(table.published_on)}
+        )
+    if on < today:
+        raise PublicationError(
+            _("公開日期 %(date)s 已過；請選今天或之後的日期。") % {"date": format_roc_date(on)}
+        )
+    if not table.tasks.exists():
+        raise PublicationError(
+            _("%(version)s 版沒有任何業務，不能公開。") % {"version": table.version}
+        )
+    model_update(
+        instance=table,
+        data={"status": TableStatus.PUBLISHED, "published_on": on},
+        actor=actor,
+        action="publish",
+    )
+    return table
+
+
+def _contact_data(row: ContactRow, area_code: str) -> dict[str, str]:
+    data = {
+        "label": row.label,
+        "name": row.name,
+        "parent_name": row.parent_name,
+        "phone": row.phone,
+        "phone_e164": "",
+        "phone_extension": "",
+    }
+    if row.phone:
+        parsed = parse_phone(row.phone, default_area_code=area_code)  # ValueError: unreadable
+        data.update(phone_e164=parsed.e164, phone_extension=parsed.extension)
+    return data
+
+
+@transaction.atomic
+def table_contacts_replace(
+    *, table: DivisionTable, contacts: Sequence[ContactRow], actor: Actor
+) -> list[AgencyContact]:
+    """Make ``contacts`` what ``table`` prints for its agencies; contacts of agencies not
+    listed are deleted. A contact that would not change is not written. Raises
+    ``ValidationError`` or ``ValueError`` (a phone that cannot be read)."""
+    existing = {c.agency_id: c for c in AgencyContact.objects.filter(table=table)}
+    area_code = table.jurisdiction.area_code
+    kept: list[AgencyContact] = []
+    for row in contacts:
+        data = _contact_data(row, area_code)
+        current = existing.get(row.agency.pk)
+        if current is not None and all(getattr(current, k) == v for k, v in data.items()):
+            kept.append(current)
+            continue
+        kept.append(
+            upsert(
+                model=AgencyContact,
+                lookup={"table": table, "agency": row.agency},
+                data=data,
+                actor=actor,
+            )
+        )
+    keep = {contact.pk for contact in kept}
+    if {c.pk for c in existing.values()} - keep:
+        delete_except(queryset=AgencyContact.objects.filter(table=table), keep=keep, actor=actor)
+    return kept
+
+
+def _contacts_ensure(*, table: DivisionTable, agencies: Iterable[Agency], actor: Actor) -> None:
+    """Give ``table`` a contact for each of ``agencies`` it has none for, from the agency's
+    current values: every version prints from its own contacts, whoever wrote its tasks."""
+    have = set(AgencyContact.objects.filter(table=table).values_list("agency_id", flat=True))
+    missing = {a.pk: a for a in agencies if a.pk not in have}
+    if not missing:
+        return
+    rows = Agency.objects.filter(pk__in=missing).select_related("parent").order_by("pk")
+    create_many(
+        instances=[
+            AgencyContact(
+                table=table,
+                agency=agency,
+                **_contact_data(ContactRow.of_agency(agency), table.jurisdiction.area_code),
+            )
+            for agency in rows
+        ],
+        actor=actor,
+        related=["table", "agency"],
+    )
+
+
+def _texts_changed(
+    table: DivisionTable,
+    rows: Sequence[TaskRow],
+    existing: dict[tuple[int, int], Task],
+    actor: Actor,
+    *,
+    new_rows: bool,
+) -> None:
+    """Tell the apps above which task texts this write changed (``signals.task_texts_changed``):
+    against the same task before, or for a task new to ``table``, against the published version
+    before it."""
+    previous = table.previous_published() if new_rows else None
+    before = (
+        {
+            (agency_id, number): text
+            for agency_id, number, text in Task.objects.filter(table=previous).values_list(
+                "agency_id", "number", "text"
+            )
+        }
+        if previous is not None
+        else {}
+    )
+    changes: dict[tuple[str, str], None] = {}
+    for row in rows:
+        key = (row.agency.pk, row.number)
+        old = existing[key].text if key in existing else before.get(key)
+        if old is not None and old != row.text:
+            changes[(old, row.text)] = None
+    if changes:
+        task_texts_changed.send(sender=Task, table=table, changes=list(changes), actor=actor)
 
 
 @transaction.atomic
@@ -137,6 +301,11 @@ def tasks_create(*, table: DivisionTable, tasks: Sequence[TaskRow], actor: Actor
         ],
         batch_size=BATCH,
     )
+    _contacts_ensure(
+        table=table,
+        agencies=[agency for row in tasks for agency in (row.agency, *row.co_leads)],
+        actor=actor,
+    )
     return created
 
 
@@ -178,6 +347,7 @@ def table_tasks_replace(
         for task in Task.objects.filter(table=table).prefetch_related("co_leads")
     }
     written: dict[int, Task] = {}
+    unchanged: set[int] = set()
     new: dict[int, TaskRow] = {}
     for index, row in enumerate(tasks):
         current = existing.get((row.agency.pk, row.number))
@@ -185,6 +355,7 @@ def table_tasks_replace(
             new[index] = row
         elif _unchanged(current, row):
             written[index] = current
+            unchanged.add(index)
         else:
             with _naming(index):
                 written[index] = task_upsert(
@@ -198,6 +369,13 @@ def table_tasks_replace(
     if {task.pk for task in existing.values()} - keep:
         tasks_of_table = Task.objects.filter(table=table).select_related("agency")
         delete_except(queryset=tasks_of_table, keep=keep, actor=actor)
+    if len(written) > len(unchanged) or new:  # nothing written: nothing more to check
+        _contacts_ensure(
+            table=table,
+            agencies=[agency for row in tasks for agency in (row.agency, *row.co_leads)],
+            actor=actor,
+        )
+        _texts_changed(table, tasks, existing, actor, new_rows=bool(new))
     return kept
 
 
@@ -207,8 +385,9 @@ def division_table_copy(
 ) -> DivisionTable:
     """Start a new version of ``source``'s table as a copy of it: same title, same tasks.
 
-    Staff then edit the copy; the public keeps seeing the version in force until the new
-    version's month begins. Raises ``VersionExistsError`` when that version already exists.
+    The copy is a draft with the source's contacts: staff edit it, then publish it; the
+    public keeps seeing the version in force until then. Raises ``VersionExistsError`` when
+    that version already exists.
     """
     month = DivisionTable.month_of(version)
     if DivisionTable.objects.filter(
@@ -229,6 +408,28 @@ def division_table_copy(
         obj=table,
         before={"copied_from": source.pk, "version": source.version},
         after={"version": table.version},
+    )
+    create_many(
+        instances=[
+            AgencyContact(
+                table=table,
+                agency_id=contact.agency_id,
+                **{
+                    name: getattr(contact, name)
+                    for name in (
+                        "label",
+                        "name",
+                        "parent_name",
+                        "phone",
+                        "phone_e164",
+                        "phone_extension",
+                    )
+                },
+            )
+            for contact in source.contacts.order_by("pk")
+        ],
+        actor=actor,
+        related=["table", "agency"],
     )
     tasks_create(
         table=table,

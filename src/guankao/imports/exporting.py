@@ -16,7 +16,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from guankao.core.models import Agency
-from guankao.divisions.models import DivisionTable, Task
+from guankao.divisions.models import AgencyContact, DivisionTable, Task
 from guankao.documents.model import (
     CellValue,
     ColumnKind,
@@ -114,11 +114,17 @@ def division_sheet(table: DivisionTable | None) -> Sheet:
     if table is None:
         return Sheet(_("分工表"), DIVISION_COLUMNS, (), title_lines=lines)
     tasks: list[Task] = list(table.tasks.with_related().in_table_order())
+    # The names and phones this version prints (decision 0064), else the agency's own.
+    contacts = {c.agency_id: (c.label, c.phone) for c in AgencyContact.objects.of_table(table)}
+
+    def printed(agency: Agency) -> tuple[str, str]:
+        return contacts.get(agency.pk, (agency.label, agency.phone))
+
     rows: list[tuple[CellValue, ...]] = []
     for task in tasks:
         text = f"{task.number}.{task.text}" if task.numbered else task.text
-        co_leads = "、".join(sorted(agency.label for agency in task.co_leads.all()))
-        rows.append((task.area.name, text, task.agency.label, task.agency.phone, co_leads))
+        co_leads = "、".join(sorted(printed(agency)[0] for agency in task.co_leads.all()))
+        rows.append((task.area.name, text, *printed(task.agency), co_leads))
     merges: list[Merge] = []
     for start, end in _blocks([t.agency_id for t in tasks]):
         if end > start:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guankao.core.models import Agency, AuditEntry
+from guankao.divisions.diff import TableDiff
 from guankao.imports.division import DivisionImport
 from guankao.imports.issues import Issue, Level
 from guankao.imports.performance import PerformanceImport
@@ -35,6 +36,7 @@ ACTIONS = {
     "update": gettext_lazy("修改"),
     "delete": gettext_lazy("刪除"),
     "set_co_leads": gettext_lazy("修改共同主辦單位"),
+    "outdate": gettext_lazy("譯文標為過時"),
 }
 # How many changes a page or a terminal lists before it only counts the rest.
 LISTED_CHANGES = 200
@@ -80,6 +82,13 @@ class Preview:
     changes: tuple[Change, ...]
     rows_read: int
     saved: bool = False
+    # A division table: the real differences from the published version it follows.
+    diff: TableDiff | None = None
+
+    @property
+    def outdated_translations(self) -> int:
+        """How many translations the import keeps for changed texts, marked outdated."""
+        return sum(1 for change in self.changes if change.action == "outdate")
 
     @property
     def errors(self) -> list[Issue]:
@@ -346,8 +355,66 @@ def preview_lines(preview: Preview, *, verbosity: int = 1) -> list[str]:
         return lines
     counts = "、".join(f"{label} {n}" for label, n in preview.change_counts.items())
     lines.append(_("變更：%(counts)s") % {"counts": counts})
+    if preview.diff is not None:
+        # The real differences; each write is listed only when asked for (-v 2).
+        lines.extend(diff_lines(preview.diff, preview.outdated_translations))
+        if verbosity < 2:
+            return lines
     limit = len(preview.changes) if verbosity >= 2 else 50
     lines.extend(f"  {change}" for change in preview.changes[:limit])
     if len(preview.changes) > limit:
         lines.append(_("  ……另有 %(n)d 項變更。") % {"n": len(preview.changes) - limit})
+    return lines
+
+
+def diff_lines(diff: TableDiff, outdated: int) -> list[str]:
+    """The differences from the published version, one line each, for a terminal."""
+    lines = [
+        _(
+            "與 %(old)s 版相比：機關名稱或電話變更 %(p)d 個、新增 %(a)d 項、刪除 %(r)d 項、"
+            "修改 %(c)d 項、未變 %(u)d 項。"
+        )
+        % {
+            "old": diff.old_version,
+            "p": len(diff.contacts),
+            "a": len(diff.added),
+            "r": len(diff.removed),
+            "c": len(diff.changed),
+            "u": diff.unchanged,
+        }
+    ]
+    blank = _("（無）")
+    for contact in diff.contacts:
+        if contact.label_changed:
+            lines.append(
+                _("  名稱 %(old)s → %(new)s") % {"old": contact.old_label, "new": contact.new_label}
+            )
+        if contact.phone_changed:
+            lines.append(
+                _("  電話 %(agency)s：%(old)s → %(new)s")
+                % {
+                    "agency": contact.agency,
+                    "old": contact.old_phone or blank,
+                    "new": contact.new_phone or blank,
+                }
+            )
+    for task in diff.added:
+        lines.append(
+            _("  新增 %(a)s %(n)d. %(text)s")
+            % {"a": task.agency, "n": task.number, "text": task.new_text}
+        )
+    for task in diff.removed:
+        lines.append(
+            _("  刪除 %(a)s %(n)d. %(text)s")
+            % {"a": task.agency, "n": task.number, "text": task.old_text}
+        )
+    for task in diff.changed:
+        lines.append(
+            _("  修改 %(a)s %(n)d.：%(old)s → %(new)s")
+            % {"a": task.agency, "n": task.number, "old": task.old_text, "new": task.new_text}
+        )
+    if outdated:
+        lines.append(
+            _("  這些修改會讓 %(n)d 則譯文標為過時（保留譯文，待人審閱）。") % {"n": outdated}
+        )
     return lines

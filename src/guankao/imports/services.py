@@ -19,15 +19,18 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from guankao.core.exceptions import GuankaoError
-from guankao.core.models import Agency, AgencyKind, Jurisdiction
+from guankao.core.models import Agency, AgencyKind, AuditEntry, Jurisdiction
 from guankao.core.permissions import Action, Scope, ensure_can
 from guankao.core.services import Actor, agency_upsert, jurisdiction_upsert
+from guankao.divisions.diff import TableDiff, diff_tables
 from guankao.divisions.exceptions import TaskRowInvalid
-from guankao.divisions.models import DivisionTable, ServiceArea
-from guankao.divisions.rows import TaskRow
+from guankao.divisions.models import AgencyContact, DivisionTable, ServiceArea
+from guankao.divisions.rows import ContactRow, TaskRow
 from guankao.divisions.services import (
+    check_draft,
     division_table_upsert,
     service_area_upsert,
+    table_contacts_replace,
     table_tasks_replace,
 )
 from guankao.imports.division import DivisionImport, parse_division
@@ -240,15 +243,66 @@ def _title(parsed: DivisionImport, jurisdiction: Jurisdiction, version: YearMont
     return _("%(name)s新住民照顧服務業務分工一覽表") % {"name": jurisdiction.name}
 
 
+def _contacts(
+    parsed: DivisionImport,
+    table: DivisionTable,
+    tasks: list[TaskRow],
+    agencies_read: dict[str, Agency],
+) -> list[ContactRow]:
+    """What the version prints for each agency its tasks name: the phone the file writes, else
+    the one this version or the published version before it printed, else the agency's."""
+    by_agency = {
+        agencies_read[agency.label].pk: agency.phone
+        for agency in parsed.agencies
+        if agency.phone and agency.label in agencies_read
+    }
+    earlier: dict[int, AgencyContact] = {}
+    previous = table.previous_published()
+    if previous is not None:
+        earlier = {c.agency_id: c for c in AgencyContact.objects.of_table(previous)}
+    earlier |= {c.agency_id: c for c in AgencyContact.objects.of_table(table)}
+    agencies = {a.pk: a for row in tasks for a in (row.agency, *row.co_leads)}
+    parents = dict(
+        Agency.objects.filter(
+            pk__in=[a.parent_id for a in agencies.values() if a.parent_id]
+        ).values_list("pk", "name")
+    )
+    contacts: list[ContactRow] = []
+    for agency in agencies.values():
+        before = earlier.get(agency.pk)
+        phone = by_agency.get(agency.pk, before.phone if before else agency.phone)
+        # The same number written another way changes nothing, as for the agency.
+        if (
+            before is not None
+            and phone
+            and phone != before.phone
+            and _number(phone, table.jurisdiction) == (before.phone_e164, before.phone_extension)
+        ):
+            phone = before.phone
+        contacts.append(
+            ContactRow(
+                agency=agency,
+                label=agency.label,
+                name=agency.name,
+                parent_name=parents.get(agency.parent_id, "") if agency.parent_id else "",
+                phone=phone,
+            )
+        )
+    return contacts
+
+
 @transaction.atomic
 def apply_division(
     *, parsed: DivisionImport, target: DivisionTarget, actor: Actor
 ) -> DivisionTable:
     """Write a parsed division table as version ``target.version``; tasks not in it are removed.
 
-    Agencies are matched by label (new ones are created), unknown service areas become local
-    ones, and a phone the file gives replaces the agency's when it is another number (the
-    same number written another way changes nothing). Raises ImportFailed.
+    A new version is a **draft** until it is published (``guankao division publish``); a
+    published version is history and an import that would change it is refused. Agencies are
+    matched by label (new ones are created), unknown service areas become local ones, and the
+    version keeps the names and phones it prints (its contacts): a phone the file gives is the
+    version's, and the agency's current one when it is another number (the same number written
+    another way changes nothing). Older versions keep theirs. Raises ImportFailed.
     """
     if parsed.errors:
         raise ImportFailed(str(parsed.errors[0]))
@@ -294,12 +348,23 @@ def apply_division(
                 tuple(co_leads),
             )
         )
+    last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with _at(str(target)):  # a new task that breaks a rule: tasks_create does not say which
+        # The contacts first, so that the tasks find what their version prints.
+        table_contacts_replace(
+            table=table, contacts=_contacts(parsed, table, tasks, agencies), actor=actor
+        )
         try:
             table_tasks_replace(table=table, tasks=tasks, actor=actor)
         except TaskRowInvalid as problem:
             where = parsed.tasks[problem.index].where
             raise ImportFailed(f"{where}：{'；'.join(problem.messages)}") from None
+    if not table.is_draft and AuditEntry.objects.filter(pk__gt=last).exists():
+        # The same file again changes nothing and is fine; anything else would rewrite history.
+        try:
+            check_draft(table)
+        except GuankaoError as refused:
+            raise ImportFailed(str(refused)) from None
     return table
 
 
@@ -350,6 +415,7 @@ def _outcome(
     apply: Callable[[], object],
     save: bool,
     expected_digest: str | None,
+    compared: list[TableDiff] | None = None,
 ) -> Preview:
     issues = list(parsed.issues)
     changes: tuple[Change, ...] = ()
@@ -376,6 +442,7 @@ def _outcome(
         changes=changes,
         rows_read=parsed.rows_read,
         saved=saved,
+        diff=compared[-1] if compared else None,
     )
 
 
@@ -394,6 +461,16 @@ def division_import(
     FileRejected for a file that cannot be read, ImportFailed when the save is refused.
     """
     parsed = read_division(path, filename=filename, target=target)
+    compared: list[TableDiff] = []
+
+    def apply_and_compare() -> DivisionTable:
+        table = apply_division(parsed=parsed, target=target, actor=actor)
+        # Read before the preview's rollback: the real differences from the public version.
+        previous = table.previous_published()
+        if previous is not None:
+            compared.append(diff_tables(previous, table))
+        return table
+
     return _outcome(
         kind="division",
         filename=filename,
@@ -401,9 +478,10 @@ def division_import(
         columns=DIVISION_COLUMNS,
         rows=division_rows(parsed),
         parsed=parsed,
-        apply=lambda: apply_division(parsed=parsed, target=target, actor=actor),
+        apply=apply_and_compare,
         save=save,
         expected_digest=expected_digest,
+        compared=compared,
     )
 
 

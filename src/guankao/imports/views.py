@@ -227,6 +227,10 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
                         "n": len(result.changes),
                     },
                 )
+                if result.kind == "division":
+                    # A draft: the versions page is where it is compared and published.
+                    messages.info(request, _("這是草稿版本，公開前不會出現在服務導覽。"))
+                    return redirect("directory:staff-tables")
                 return redirect("imports:index")
         else:
             result = _run(request, entry, path)

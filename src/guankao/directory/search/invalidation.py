@@ -31,9 +31,10 @@ def connect() -> None:
     """Watch the models a directory is built from."""
     from guankao.core.models import Agency, Jurisdiction
     from guankao.directory.models import ContentTranslation
-    from guankao.divisions.models import DivisionTable, ServiceArea, Task
+    from guankao.divisions.models import AgencyContact, DivisionTable, ServiceArea, Task
 
-    for model in (Agency, Jurisdiction, ContentTranslation, DivisionTable, ServiceArea, Task):
+    models = (Agency, AgencyContact, Jurisdiction, ContentTranslation, DivisionTable, ServiceArea)
+    for model in (*models, Task):
         post_save.connect(bump, sender=model, dispatch_uid=f"directory-stale-{model.__name__}")
         post_delete.connect(
             bump, sender=model, dispatch_uid=f"directory-stale-del-{model.__name__}"
