@@ -34,6 +34,7 @@ from guankao.cycles.state import TRANSITIONS, Transition
 from guankao.divisions.models import DivisionTable
 from guankao.performance.models import Measure
 from tests.cycles.conftest import Demo, complete_tasks, fill_and_submit
+from tests.performance.factories import open_correction
 
 pytestmark = pytest.mark.django_db
 
@@ -500,6 +501,8 @@ def _hsinchu_period(code: str) -> tuple[Submission, User]:
 
 @pytest.mark.parametrize(("code", "flows"), [("108Q4", True), ("108", True), ("108H1", False)])
 def test_approved_year_end_actuals_flow_into_the_measures(code: str, flows: bool) -> None:
+    # The seed's 108 report is published: only a correction (勘誤) lets figures in.
+    open_correction()
     submission, coordinator = _hsinchu_period(code)
     whole = submission_whole(submission.pk)
     entries = list(whole.measure_entries.all())
@@ -536,3 +539,33 @@ def test_approved_year_end_actuals_flow_into_the_measures(code: str, flows: bool
         assert audit.after == {"actual": "1234.00"}
     else:
         assert measure.actual == before
+
+
+def test_a_published_report_keeps_its_figures_and_the_approval_says_so() -> None:
+    submission, coordinator = _hsinchu_period("108Q4")
+    whole = submission_whole(submission.pk)
+    entries = list(whole.measure_entries.all())
+    first = entries[0]
+    measures = {
+        e.pk: services.MeasureInput(
+            actual=Decimal(1234) if e.pk == first.pk else e.measure.actual or Decimal(0),
+            done=e.measure.done,
+        )
+        for e in entries
+    }
+    services.submission_save_draft(
+        submission=whole, expected_version=1, tasks={}, measures=measures, actor=None
+    )
+    services.submission_transition(transition=Transition.SUBMIT, submission=whole, actor=None)
+    services.submission_transition(
+        transition=Transition.APPROVE, submission=whole, actor=coordinator
+    )
+    assert Measure.objects.get(pk=first.measure_id).actual == Decimal(7048)
+    assert not AuditEntry.objects.filter(action="update_from_submission").exists()
+    kept = AuditEntry.objects.get(action="actuals kept by a locked report")
+    assert kept.after is not None
+    assert (kept.after["report"], kept.after["status"]) == (
+        "新竹市政府社會處108年度施政績效報告",
+        "published",
+    )
+    assert first.measure_id in kept.after["measures"]

@@ -41,7 +41,13 @@ def test_staff_edits_a_measure_sees_flags_and_downloads_the_pdf(
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     base = live_demo.url
-    sign_in(page, base, "/performance/hsinchu-social/108/plans/")
+    sign_in(page, base, "/performance/hsinchu-social/108/")
+    # The 108 report is published: a correction (勘誤) with its reason opens it for editing.
+    page.get_by_role("button", name="勘誤").click()
+    page.fill("#id_reason", "八.5 實際值更正")
+    page.get_by_role("button", name="確定勘誤").click()
+    page.wait_for_url(f"{base}/performance/hsinchu-social/108/")
+    page.goto(f"{base}/performance/hsinchu-social/108/plans/")
     measure = Measure.objects.get(
         indicator__plan__department__slug="hsinchu-social",
         indicator__plan__number=8,
@@ -91,7 +97,7 @@ def test_staff_edits_a_measure_sees_flags_and_downloads_the_pdf(
     assert "NotoSansCJKtc-Regular" in fonts.stdout
     text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout  # fmt: skip
-    assert "440人次" in text.replace("\n", "")  # the edit is in the published table
+    assert "440人次" in text.replace("\n", "")  # staff read the correction being made
     context.close()
 
 

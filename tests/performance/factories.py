@@ -24,6 +24,7 @@ from guankao.performance.services import (
     key_achievement_upsert,
     measure_upsert,
     plan_upsert,
+    report_status_load,
     report_upsert,
     shortfall_review_upsert,
 )
@@ -127,8 +128,11 @@ def small_report(*, status: str = ReportStatus.DRAFT) -> PerformanceReport:
     second = plan(owner, 2, name="未達標計畫", rate=95)
     ind2 = indicator(second, 1, standard="服務 6,000人次。", achievement="服務 5,000人次。")
     measure(ind2, 1, target=6000, actual=5000)
-    made = report(owner, status=status)
+    made = report(owner)
     achievement(made, 1, "服務成果", "共計 {plan 1 total}人次受益。")
+    if status != ReportStatus.DRAFT:
+        # As the seed loader does: the status last, a published one with its first revision.
+        report_status_load(report=made, status=status, actor=None)
     return made
 
 
@@ -137,3 +141,13 @@ def staff_user(username: str = "staff") -> User:
     user = User.objects.create_user(username=username, password="correct horse battery")
     membership_grant(user=user, role=Role.ADMIN, actor=None)
     return user
+
+
+def open_correction(
+    slug: str = "hsinchu-social", roc_year: int = 108, reason: str = "測試勘誤"
+) -> PerformanceReport:
+    """Open a 勘誤 on a published report (the seed's 108 by default), so its data may change."""
+    from guankao.performance.services import report_transition
+
+    report = PerformanceReport.objects.get(department__slug=slug, year=roc_year + 1911)
+    return report_transition(report=report, transition="correct", reason=reason, actor=None)

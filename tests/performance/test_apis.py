@@ -70,8 +70,24 @@ def test_a_draft_is_hidden_from_the_public_but_shown_to_staff(client: Client) ->
     assert response.json()["status"] == "draft"
 
 
+def test_a_published_report_refuses_a_patch_with_409_and_stays_as_published(
+    client: Client,
+) -> None:
+    client.force_login(factories.staff_user())
+    measure = seed_measure(8, 5)
+    before = (client.get(REPORT).content, AuditEntry.objects.count())
+    response = patch(client, measure, {"actual": 432})
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "新竹市政府社會處108年度施政績效報告已公開，不能修改；如需更正，請開啟勘誤。"
+    }
+    assert (client.get(REPORT).content, AuditEntry.objects.count()) == before
+    assert Measure.objects.get(pk=measure.pk).actual == Decimal(361)
+
+
 def test_staff_edits_a_measure(client: Client) -> None:
     client.force_login(factories.staff_user())
+    factories.open_correction()
     measure = seed_measure(8, 5)
     response = patch(client, measure, {"actual": 432})
     assert response.status_code == 200, response.content
@@ -97,6 +113,7 @@ def test_bad_values_answer_4xx_and_save_nothing(
 ) -> None:
     """A target of 0 or a negative actual: 400 with the rule; a field it cannot change: 422."""
     client.force_login(factories.staff_user())
+    factories.open_correction()
     measure = seed_measure(1, 1)
     before = AuditEntry.objects.count()
     response = patch(client, measure, body)

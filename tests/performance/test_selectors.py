@@ -42,10 +42,25 @@ def test_database_and_data_file_give_the_same_report_model() -> None:
 def test_the_report_model_takes_a_fixed_number_of_queries(
     django_assert_num_queries: Any,
 ) -> None:
+    report_row = selectors.report_get(
+        department=selectors.department_get(slug="hsinchu-social"), roc_year=108
+    )
     with django_assert_num_queries(7):
-        report = selectors.performance_report(department_slug="hsinchu-social", roc_year=108)
+        report = selectors.report_data(report_row)
     assert isinstance(report, ReportData)
     assert sum(len(p.measures) for p in report.plans) == 83
+
+
+def test_a_published_report_is_read_from_its_revision_in_three_queries(
+    django_assert_num_queries: Any,
+) -> None:
+    # department, report, last revision: the published model is kept, not rebuilt.
+    with django_assert_num_queries(3):
+        published = selectors.performance_report(department_slug="hsinchu-social", roc_year=108)
+    report_row = selectors.report_get(
+        department=selectors.department_get(slug="hsinchu-social"), roc_year=108
+    )
+    assert published == dataclasses.replace(selectors.report_data(report_row), status="published")
 
 
 def test_unknown_department_and_year_name_what_is_missing() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +22,13 @@ BASE = "/performance/hsinchu-social/108/"
 def staff(client: Client) -> Client:
     client.force_login(factories.staff_user())
     return client
+
+
+@pytest.fixture
+def editing(staff: Client) -> Client:
+    """Staff, with a 勘誤 opened on the published 108 so that its data may be edited."""
+    factories.open_correction()
+    return staff
 
 
 def seed_measure(plan: int, indicator: int, position: int = 1) -> Measure:
@@ -124,17 +132,19 @@ def test_plan_editor_shows_rule_flags(staff: Client, django_assert_max_num_queri
     assert '<span class="flag shortfall">未達目標</span>' in row
     low = html.split(f'<tr id="m{seed_measure(12, 1).pk}"', 1)[1].split("</tr>", 1)[0]
     assert "超過目標 50% 以上：目標可能偏低" in low
-    assert f'form="form-m{seed_measure(1, 1).pk}"' in html
+    # The row's inputs belong to the editor's one save-all form (decision 0070).
+    first = seed_measure(1, 1).pk
+    assert re.search(rf'<input [^>]*name="m{first}-label"[^>]*form="plans-save"', html)
 
 
-def test_saving_a_measure_row(staff: Client) -> None:
+def test_saving_a_measure_row(editing: Client) -> None:
     measure = seed_measure(8, 5)
-    response = staff.post(BASE + f"measures/{measure.pk}/", measure_post(measure, actual="440"))
+    response = editing.post(BASE + f"measures/{measure.pk}/", measure_post(measure, actual="440"))
     assert response.status_code == 302
     assert response["Location"] == f"{BASE}plans/#m{measure.pk}"
     measure.refresh_from_db()
     assert measure.actual == Decimal(440)
-    page = staff.get(response["Location"]).content.decode()
+    page = editing.get(response["Location"]).content.decode()
     assert "已儲存「身心障礙福利機構資源受益人次」。" in page
 
 
@@ -147,10 +157,10 @@ def test_saving_a_measure_row(staff: Client) -> None:
     ],
 )
 def test_bad_measure_input_is_a_form_error_and_nothing_is_saved(
-    staff: Client, changes: dict[str, str], message: str
+    editing: Client, changes: dict[str, str], message: str
 ) -> None:
     measure = seed_measure(8, 5)
-    response = staff.post(BASE + f"measures/{measure.pk}/", measure_post(measure, **changes))
+    response = editing.post(BASE + f"measures/{measure.pk}/", measure_post(measure, **changes))
     assert response.status_code == 400
     html = response.content.decode()
     assert f"<li>{message}</li>" in html
@@ -159,7 +169,7 @@ def test_bad_measure_input_is_a_form_error_and_nothing_is_saved(
     assert (fresh.target, fresh.actual) == (Decimal(432), Decimal(361))
 
 
-def test_milestone_dates_are_typed_as_roc_dates(staff: Client) -> None:
+def test_milestone_dates_are_typed_as_roc_dates(editing: Client) -> None:
     measure = Measure.objects.get(
         indicator__plan__department__slug="hsinchu-social", label="北區親子館完成設立"
     )
@@ -168,16 +178,16 @@ def test_milestone_dates_are_typed_as_roc_dates(staff: Client) -> None:
         f"m{measure.pk}-due": "108/12/31",
         f"m{measure.pk}-done": "109年1月5日",
     }
-    assert staff.post(BASE + f"measures/{measure.pk}/", data).status_code == 302
+    assert editing.post(BASE + f"measures/{measure.pk}/", data).status_code == 302
     measure.refresh_from_db()
     assert (measure.due.isoformat(), measure.done.isoformat()) == ("2019-12-31", "2020-01-05")  # type: ignore[union-attr]
     data[f"m{measure.pk}-done"] = "last week"
-    response = staff.post(BASE + f"measures/{measure.pk}/", data)
+    response = editing.post(BASE + f"measures/{measure.pk}/", data)
     assert response.status_code == 400
     assert "請以民國日期填寫，例如 108/12/31。" in response.content.decode()
 
 
-def test_saving_a_plan_and_refusing_text_for_its_budget(staff: Client) -> None:
+def test_saving_a_plan_and_refusing_text_for_its_budget(editing: Client) -> None:
     plan = Plan.objects.get(department__slug="hsinchu-social", number=6)
     data = {
         f"p{plan.pk}-name": plan.name,
@@ -187,33 +197,33 @@ def test_saving_a_plan_and_refusing_text_for_its_budget(staff: Client) -> None:
         f"p{plan.pk}-control_note": "",
         f"p{plan.pk}-reported_rate": "98",
     }
-    assert staff.post(BASE + f"plans/{plan.pk}/", data).status_code == 302
+    assert editing.post(BASE + f"plans/{plan.pk}/", data).status_code == 302
     plan.refresh_from_db()
     assert plan.executed_thousands == 4100
     data[f"p{plan.pk}-budget_thousands"] = "四千"
-    response = staff.post(BASE + f"plans/{plan.pk}/", data)
+    response = editing.post(BASE + f"plans/{plan.pk}/", data)
     assert response.status_code == 400
     assert "<li>輸入整數</li>" in response.content.decode()
     data[f"p{plan.pk}-budget_thousands"] = "-5"
-    response = staff.post(BASE + f"plans/{plan.pk}/", data)
+    response = editing.post(BASE + f"plans/{plan.pk}/", data)
     assert "<li>預算金額不可為負數。</li>" in response.content.decode()
     plan.refresh_from_db()
     assert plan.budget_thousands == 4209
 
 
-def test_adding_a_plan_an_indicator_and_a_measure(staff: Client) -> None:
-    response = staff.post(
+def test_adding_a_plan_an_indicator_and_a_measure(editing: Client) -> None:
+    response = editing.post(
         BASE + "plans/new/",
         {"np-name": "新增計畫", "np-budget_thousands": "100", "np-control_code": "5"},
     )
     plan = Plan.objects.get(department__slug="hsinchu-social", year=2019, number=15)
     assert response["Location"] == f"{BASE}plans/#p{plan.pk}"
-    staff.post(
+    editing.post(
         BASE + f"plans/{plan.pk}/indicators/new/",
         {f"ni{plan.pk}-text": "辦理場次。", f"ni{plan.pk}-standard_text": "辦理 3場。"},
     )
     indicator = plan.indicators.get()
-    response = staff.post(
+    response = editing.post(
         BASE + f"indicators/{indicator.pk}/measures/new/",
         {
             f"nm{indicator.pk}-label": "場次",
@@ -250,9 +260,9 @@ def test_review_page_lists_what_a_reviewer_checks(
     )
 
 
-def test_saving_a_shortfall_review(staff: Client) -> None:
+def test_saving_a_shortfall_review(editing: Client) -> None:
     measure = seed_measure(8, 5)
-    response = staff.post(
+    response = editing.post(
         BASE + f"review/{measure.pk}/",
         {f"r{measure.pk}-reason": "機構床位調整。", f"r{measure.pk}-improvement": "增設據點。"},
     )
@@ -261,9 +271,9 @@ def test_saving_a_shortfall_review(staff: Client) -> None:
     assert (review.reason, review.improvement) == ("機構床位調整。", "增設據點。")
 
 
-def test_rate_gap_is_flagged_after_choosing_budget_execution(staff: Client) -> None:
+def test_rate_gap_is_flagged_after_choosing_budget_execution(editing: Client) -> None:
     plan = Plan.objects.get(department__slug="hsinchu-social", number=1)
-    staff.post(
+    editing.post(
         BASE + f"plans/{plan.pk}/",
         {
             f"p{plan.pk}-name": plan.name,
@@ -273,12 +283,12 @@ def test_rate_gap_is_flagged_after_choosing_budget_execution(staff: Client) -> N
             f"p{plan.pk}-reported_rate": "100",
         },
     )
-    staff.post(BASE + "rate-method/", {"rate_method": "budget"})
-    html = staff.get(BASE + "review/").content.decode()
+    editing.post(BASE + "rate-method/", {"rate_method": "budget"})
+    html = editing.get(BASE + "review/").content.decode()
     row = html.split('<tr data-plan="1">', 1)[1].split("</tr>", 1)[0]
     assert '<td class="num">120.0%</td>' in row
     assert "填報與計算相差超過 5 個百分點" in row
-    report = staff.get(BASE).content.decode()
+    report = editing.get(BASE).content.decode()
     assert '<td rowspan="3" class="align-center">120%</td>' in report
 
 
@@ -289,22 +299,31 @@ def test_status_buttons_run_the_state_machine(client: Client) -> None:
     report = factories.small_report()
     client.force_login(factories.staff_user())
     url = "/performance/test-social/113/"
-    response = client.post(url + "status/", {"to": "final"}, follow=True)
-    html = response.content.decode()
-    assert "報告尚不能定稿：" in html
+    # The button asks first: the confirmation lists what must be fixed, each with a link.
+    html = client.post(url + "status/", {"to": "final"}).content.decode()
+    assert "確認定稿" in html
+    assert f'<a href="{url}review/#r' in html
     assert "計畫二 指標 1 衡量標準1未達目標，尚未填寫未達成原因分析或改進措施" in html
+    response = client.post(url + "status/", {"to": "final", "confirmed": "yes"})
+    assert response.status_code == 409
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT
     measure = Measure.objects.get(
         indicator__plan__department=report.department, indicator__plan__number=2
     )
     client.post(url + f"review/{measure.pk}/", {f"r{measure.pk}-reason": "場地整修。"})
-    response = client.post(url + "status/", {"to": "final"}, follow=True)
+    html = client.post(url + "status/", {"to": "final"}).content.decode()
+    assert "定稿後，本年度的施政計畫、衡量指標、衡量標準" in html
+    assert report.__class__.objects.get(pk=report.pk).status == ReportStatus.DRAFT  # asked only
+    confirm = {"confirmed": "yes"}
+    response = client.post(url + "status/", {"to": "final", **confirm}, follow=True)
     assert "報告狀態已改為「定稿」。" in response.content.decode()
-    response = client.post(url + "status/", {"to": "draft"}, follow=True)
+    response = client.post(url + "status/", {"to": "draft"}, follow=True)  # no question asked
     assert "報告狀態已改為「草稿」。" in response.content.decode()
-    client.post(url + "status/", {"to": "final"})
-    client.post(url + "status/", {"to": "published"})
+    client.post(url + "status/", {"to": "final", **confirm})
+    html = client.post(url + "status/", {"to": "published"}).content.decode()
+    assert "公開後，任何人都能在網站閱讀與下載本報告（第 1 版）" in html
+    client.post(url + "status/", {"to": "published", **confirm})
     assert PerformanceReport.objects.get(pk=report.pk).status == ReportStatus.PUBLISHED
     response = client.post(url + "status/", {"to": "draft"}, follow=True)
     assert "報告狀態不能從「已公開」改為「草稿」。" in response.content.decode()
@@ -347,11 +366,11 @@ def test_downloads(client: Client, fmt: str, content_type: str, disposition: str
     assert "%E6%96%B0%E7%AB%B9%E5%B8%82" in response["Content-Disposition"]  # 新竹市 in filename*
 
 
-def test_a_download_follows_every_edit(staff: Client) -> None:
-    first = staff.get(f"{BASE}report.json").content
-    assert staff.get(f"{BASE}report.json").content == first  # same model, same file (cached)
+def test_a_download_follows_every_edit(editing: Client) -> None:
+    first = editing.get(f"{BASE}report.json").content
+    assert editing.get(f"{BASE}report.json").content == first  # same model, same file (cached)
     measure = seed_measure(1, 1)
-    staff.post(BASE + f"measures/{measure.pk}/", measure_post(measure, actual="7100"))
-    changed = staff.get(f"{BASE}report.json").content.decode()
+    editing.post(BASE + f"measures/{measure.pk}/", measure_post(measure, actual="7100"))
+    changed = editing.get(f"{BASE}report.json").content.decode()
     assert changed != first.decode()
     assert "總計受惠 7,100人次。" in changed

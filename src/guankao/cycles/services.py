@@ -50,6 +50,7 @@ from guankao.cycles.state import EDITABLE, TRANSITIONS, Transition
 from guankao.cycles.uploads import MAX_FILES_PER_ENTRY, CheckedFile, check_upload
 from guankao.divisions.models import DivisionTable, Task
 from guankao.performance.models import Measure, MeasureKind
+from guankao.performance.services import measure_actuals_apply
 from guankao.tw import format_roc_date, from_roc_year, parse_period_code
 
 
@@ -513,17 +514,24 @@ def _ensure_complete(submission: Submission) -> None:
 
 
 def _flow_actuals(submission: Submission, actor: Actor) -> None:
-    """The approved year-end actuals become the measures' 執行績效 in the performance report."""
-    for entry in submission.measure_entries.all():
-        data: dict[str, Any] = {}
-        if entry.actual is not None:
-            data["actual"] = entry.actual
-        if entry.done is not None:
-            data["done"] = entry.done
-        if data:
-            model_update(
-                instance=entry.measure, data=data, actor=actor, action="update_from_submission"
-            )
+    """The approved year-end actuals become the measures' 執行績效 in the performance report,
+    through the performance app's own service; a final or published report keeps its figures
+    and the submission's audit trail says which were not applied."""
+    entries = list(submission.measure_entries.select_related("measure__indicator__plan"))
+    applied = measure_actuals_apply(
+        values=[(e.measure, e.actual, e.done) for e in entries], actor=actor
+    )
+    if applied.kept and applied.locked_by is not None:
+        audit_record(
+            actor=actor,
+            action="actuals kept by a locked report",
+            obj=submission,
+            after={
+                "report": applied.locked_by.title,
+                "status": applied.locked_by.status,
+                "measures": [m.pk for m in applied.kept],
+            },
+        )
 
 
 def _reason(text: str, message: str) -> str:

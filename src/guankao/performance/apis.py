@@ -22,7 +22,7 @@ from guankao.core.api_auth import API_AUTH, SIGNED_IN, WITH_BODY, caller, refusa
 from guankao.core.permissions import Action, api_require, can
 from guankao.performance import document as performance_document
 from guankao.performance import rules, selectors, services
-from guankao.performance.exceptions import NotFound
+from guankao.performance.exceptions import NotFound, ReportLocked
 from guankao.performance.models import Measure
 
 router = Router(tags=["performance"])
@@ -174,20 +174,24 @@ class MeasureSaved(MeasureOut):
 @router.patch(
     "/measures/{measure_id}",
     auth=API_AUTH,
-    response={200: MeasureSaved, **refusals(SIGNED_IN, WITH_BODY, 404, 422)},
+    response={200: MeasureSaved, **refusals(SIGNED_IN, WITH_BODY, 404, 409, 422)},
     summary="Change a measure's target, actual, unit or dates",
     description="Staff only. Send only the fields to change. A target of 0, a negative actual "
     "or a missing unit answers 400 with the rule's message; text in a number field answers "
-    "422. Nothing is saved on an error.",
+    "422; a measure whose report is final or published answers 409 (a published report is "
+    "corrected by a 勘誤, docs/performance.md). Nothing is saved on an error.",
 )
 def measure_patch(request: HttpRequest, measure_id: int, payload: MeasurePatch) -> dict[str, Any]:
     measure = get_object_or_404(
         Measure.objects.select_related("indicator__plan__department"), pk=measure_id
     )
     api_require(request, Action.DATA_EDIT, measure.indicator.plan.department)
-    services.measure_update(
-        measure=measure, data=payload.dict(exclude_unset=True), actor=request.user
-    )
+    try:
+        services.measure_update(
+            measure=measure, data=payload.dict(exclude_unset=True), actor=request.user
+        )
+    except ReportLocked as error:
+        raise HttpError(409, str(error)) from None
     measure.refresh_from_db()
     as_of = rules.year_end(measure.indicator.plan.year)
     saved = performance_document.measure_json(selectors.measure_data(measure), as_of=as_of)

@@ -32,8 +32,10 @@ from guankao.performance.report_model import (
 )
 from guankao.performance.rows import IndicatorRow, MeasureRow, PlanRow
 from guankao.performance.services import (
+    check_editable,
     key_achievement_upsert,
     plans_replace,
+    report_status_load,
     report_upsert,
     shortfall_review_upsert,
 )
@@ -235,6 +237,9 @@ def load_performance_file(*, path: Path, actor: Actor) -> PerformanceReport:
             improvement=row.improvement,
             actor=actor,
         )
+    existing = PerformanceReport.objects.filter(department=department, year=year).first()
+    # The file's status is applied last: a report published before its 伍 was written would
+    # refuse the items (published is final).
     report = report_upsert(
         department=department,
         year=year,
@@ -242,17 +247,19 @@ def load_performance_file(*, path: Path, actor: Actor) -> PerformanceReport:
         preface=parsed.preface,
         code_footnote=parsed.code_footnote,
         self_managed_text=parsed.self_managed_text,
-        status=parsed.status,
+        status=existing.status if existing else ReportStatus.DRAFT,
         actor=actor,
     )
     kept_items = {
         key_achievement_upsert(report=report, number=n, title=t, body=b, actor=actor).pk
         for n, t, b in parsed.achievements
     }
-    delete_except(
-        queryset=KeyAchievement.objects.filter(report=report), keep=kept_items, actor=actor
-    )
-    return report
+    if KeyAchievement.objects.filter(report=report).exclude(pk__in=kept_items).exists():
+        check_editable(department=department, year=year)
+        delete_except(
+            queryset=KeyAchievement.objects.filter(report=report), keep=kept_items, actor=actor
+        )
+    return report_status_load(report=report, status=parsed.status, actor=actor)
 
 
 def report_data_from_file(parsed: PerformanceFile, *, rate_method: str = "reported") -> ReportData:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from guankao.core.models import Agency
+from guankao.core.models import Agency, AppendOnlyModel
 from guankao.tw import to_roc_year
 
 
@@ -249,11 +249,18 @@ class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     FINAL = "final", _("定稿")
     PUBLISHED = "published", _("已公開")
+    # A published report being corrected: the public still reads its last published revision.
+    CORRECTING = "correcting", _("勘誤中")
+
+
+# The statuses in which the public reads the report (from its last published revision).
+PUBLIC_STATUSES = (ReportStatus.PUBLISHED, ReportStatus.CORRECTING)
 
 
 class PerformanceReportQuerySet(models.QuerySet["PerformanceReport"]):
     def published(self) -> PerformanceReportQuerySet:
-        return self.filter(status=ReportStatus.PUBLISHED)
+        """Reports the public may read: published, or published and being corrected."""
+        return self.filter(status__in=PUBLIC_STATUSES)
 
     def of(self, department: Agency) -> PerformanceReportQuerySet:
         return self.filter(department=department)
@@ -288,6 +295,10 @@ class PerformanceReport(models.Model):
         _("狀態"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
 
+    correction_reason = models.TextField(
+        _("勘誤原因"), blank=True, help_text=_("勘誤中的報告：公開勘誤版時印在勘誤說明。")
+    )
+
     objects = PerformanceReportQuerySet.as_manager()
     public_objects = PublishedReportManager()
 
@@ -305,6 +316,68 @@ class PerformanceReport(models.Model):
     @property
     def roc_year(self) -> int:
         return to_roc_year(self.year)
+
+
+class ReportRevision(AppendOnlyModel):
+    """One published revision of a report, kept as it was published (decision 0067).
+
+    ``data`` is the report model as published (JSON of ``ReportData``), from which the public page
+    is drawn; its files hold each format's bytes as first published. Revision 1 is the first
+    publication, each 勘誤 adds the next with its reason and the list of what changed. Rows are
+    never updated or deleted (database triggers refuse it).
+    """
+
+    report = models.ForeignKey(
+        PerformanceReport,
+        on_delete=models.PROTECT,
+        related_name="revisions",
+        verbose_name=_("施政績效報告"),
+    )
+    number = models.PositiveSmallIntegerField(_("版次"))
+    published_at = models.DateTimeField(_("公開時間"))
+    reason = models.TextField(_("勘誤原因"), blank=True)
+    changes = models.JSONField(_("勘誤內容"), default=list, blank=True)
+    data = models.JSONField(_("報告內容"))
+
+    class Meta:
+        verbose_name = _("報告公開版次")
+        verbose_name_plural = _("報告公開版次")
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="report_revision_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="report_revision_positive"),
+            # Every correction says why; the first publication has nothing to correct.
+            models.CheckConstraint(
+                condition=Q(number=1) | ~Q(reason=""), name="report_revision_correction_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report}（第 {self.number} 版）"
+
+
+class ReportRevisionFile(AppendOnlyModel):
+    """A format of a published revision, byte for byte as it was first served."""
+
+    revision = models.ForeignKey(
+        ReportRevision, on_delete=models.PROTECT, related_name="files", verbose_name=_("版次")
+    )
+    format = models.CharField(_("格式"), max_length=10)
+    content = models.BinaryField(_("內容"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("報告公開版次檔案")
+        verbose_name_plural = _("報告公開版次檔案")
+        ordering = ["revision", "format"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "format"], name="report_revision_file_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision}.{self.format}"
 
 
 class KeyAchievement(models.Model):

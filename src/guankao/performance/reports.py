@@ -7,7 +7,13 @@ from typing import Any
 
 from guankao.core.registry import ReportKind
 from guankao.performance import document as performance
-from guankao.performance.selectors import performance_report
+from guankao.performance.selectors import (
+    department_get,
+    performance_report,
+    report_get,
+    revision_file,
+    revision_get,
+)
 
 HELP = "施政績效報告 of one department and year, e.g. --org hsinchu-social --year 108"
 
@@ -18,12 +24,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--org", required=True, metavar="SLUG", help="department slug, e.g. hsinchu-social"
     )
     parser.add_argument("--year", required=True, type=int, metavar="ROC", help="ROC year, e.g. 108")
+    parser.add_argument(
+        "--revision",
+        type=int,
+        metavar="N",
+        help="a published revision, byte for byte as it was published (1 = first publication)",
+    )
 
 
 def run(options: dict[str, Any]) -> bytes:
-    """Build the report model from the database and render it."""
-    report = performance_report(department_slug=options["org"], roc_year=options["year"])
-    return performance.render(report, options["format"])
+    """Build the report model from the database and render it; with ``--revision``, the
+    kept file of that published revision."""
+    if options.get("revision") is not None:
+        department = department_get(slug=options["org"])
+        report = report_get(department=department, roc_year=options["year"])
+        revision = revision_get(report=report, number=options["revision"])
+        return revision_file(revision=revision, fmt=options["format"])
+    data = performance_report(department_slug=options["org"], roc_year=options["year"])
+    return performance.render(data, options["format"])
 
 
 REPORT_KINDS = [

@@ -582,17 +582,95 @@ def replace_figure(text: str, old: Decimal, new: Decimal, units: Iterable[str]) 
 
 # --- readiness -------------------------------------------------------------------------
 
+# What report_create writes and a template leaves: 「（請填寫前言）」.
+PLACEHOLDER = re.compile(r"[（(]\s*請填寫[^）)]*[）)]")
 
-def finalization_problems(report: ReportData) -> list[str]:
-    """Why the report cannot become final yet; empty when it can.
 
-    Every shortfall 參 lists needs its 未達成原因分析暨改進措施, and every live figure must name
-    something in the data.
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why the report cannot become final or public yet: a sentence, and where to fix it.
+
+    ``where`` is ``"text"`` (title, 前言, footnote), ``"achievement"`` (an item of 伍, with its
+    number in ``ref``), ``"achievements"`` (伍 as a whole), ``"indicator"`` or ``"review"``
+    (with the indicator's or measure's id in ``ref``); pages turn it into a link.
+    """
+
+    text: str
+    where: str
+    ref: int | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _placeholders(report: ReportData) -> list[Problem]:
+    found = [
+        Problem(_("%(field)s仍是待填寫的文字") % {"field": label}, "text")
+        for label, text in (
+            (_("標題"), report.title),
+            (_("前言"), report.preface),
+            (_("管考方式代碼說明"), report.code_footnote),
+        )
+        if PLACEHOLDER.search(text)
+    ]
+    found += [
+        Problem(
+            _("伍、第 %(n)d 項仍有待填寫的文字") % {"n": item.number}, "achievement", item.number
+        )
+        for item in report.achievements
+        if PLACEHOLDER.search(item.title) or PLACEHOLDER.search(item.body)
+    ]
+    found += [
+        Problem(
+            _("計畫%(plan)s 指標 %(n)d 仍有待填寫的文字")
+            % {"plan": plan.label, "n": indicator.number},
+            "indicator",
+            indicator.id,
+        )
+        for plan in report.plans
+        for indicator in plan.indicators
+        if any(
+            PLACEHOLDER.search(t)
+            for t in (indicator.text, indicator.standard_text, indicator.achievement_text)
+        )
+    ]
+    return found
+
+
+def readiness(report: ReportData) -> list[Problem]:
+    """Why the report cannot become final (or be published) yet; empty when it can.
+
+    Every shortfall 參 lists needs its 未達成原因分析暨改進措施; every live figure must name
+    something in the data; no placeholder text may be left; 伍 must have an item; and every
+    執行績效 text must print its measure's actual (a text saying 7,048 while the actual is
+    4,999 contradicts it).
     """
     problems = [
-        _("%(ref)s未達目標，尚未填寫未達成原因分析或改進措施") % {"ref": s.reference}
+        Problem(
+            _("%(ref)s未達目標，尚未填寫未達成原因分析或改進措施") % {"ref": s.reference},
+            "review",
+            s.measure.id,
+        )
         for s in section_three(report)
         if not s.explained
     ]
-    problems += embed_errors(report)
+    problems += [Problem(text, "achievements") for text in embed_errors(report)]
+    problems += _placeholders(report)
+    if not report.achievements:
+        problems.append(Problem(_("伍、年度重要施政具體事蹟尚無內容"), "achievements"))
+    problems += [
+        Problem(
+            _("計畫%(plan)s 指標 %(n)d 的執行績效文字未寫出實際值 %(expected)s")
+            % {"plan": m.plan.label, "n": m.indicator.number, "expected": m.expected},
+            "indicator",
+            m.indicator.id,
+        )
+        for m in text_mismatches(report)
+        if m.column == "achievement"
+    ]
     return problems
+
+
+def finalization_problems(report: ReportData) -> list[str]:
+    """The sentences of :func:`readiness`: what the API and the CLI print."""
+    return [problem.text for problem in readiness(report)]

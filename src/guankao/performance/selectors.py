@@ -8,8 +8,10 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from guankao.core.models import Agency
+from guankao.performance import revisions
 from guankao.performance.exceptions import NotFound
 from guankao.performance.models import (
+    PUBLIC_STATUSES,
     DepartmentSettings,
     Indicator,
     KeyAchievement,
@@ -17,6 +19,8 @@ from guankao.performance.models import (
     PerformanceReport,
     Plan,
     RateMethod,
+    ReportRevision,
+    ReportStatus,
     ShortfallReview,
 )
 from guankao.performance.report_model import (
@@ -148,14 +152,53 @@ def report_data(report: PerformanceReport) -> ReportData:
     )
 
 
+def latest_revision(report: PerformanceReport) -> ReportRevision | None:
+    """The report's last published revision, or None before its first publication."""
+    return report.revisions.order_by("-number").first()
+
+
+def revisions_of(report: PerformanceReport) -> list[ReportRevision]:
+    """Every published revision of ``report``, newest first (without their data or files)."""
+    return list(report.revisions.defer("data").order_by("-number"))
+
+
+def revision_get(*, report: PerformanceReport, number: int) -> ReportRevision:
+    """Revision ``number`` of ``report``; NotFound otherwise."""
+    revision = report.revisions.filter(number=number).first()
+    if revision is None:
+        raise NotFound(_("%(title)s沒有第 %(n)d 版。") % {"title": report.title, "n": number})
+    return revision
+
+
+def revision_file(*, revision: ReportRevision, fmt: str) -> bytes:
+    """The bytes of ``fmt`` as revision ``revision`` was published; NotFound for another format."""
+    row = revision.files.filter(format=fmt).first()
+    if row is None:
+        raise NotFound(_("不支援的格式：%(format)s") % {"format": fmt})
+    return bytes(row.content)
+
+
+def public_report_data(report: PerformanceReport) -> ReportData:
+    """What the public reads: the last published revision as it was published (a report being
+    corrected keeps showing it), or the live data of a report not yet published."""
+    revision = latest_revision(report) if report.status in PUBLIC_STATUSES else None
+    if revision is None:
+        return report_data(report)
+    return revisions.load(revision.data)
+
+
 def performance_report(
     *, department_slug: str, roc_year: int, published_only: bool = False
 ) -> ReportData:
     """The report model for ``guankao report performance`` and the API; NotFound names what is
-    missing (the department, or its report for that year)."""
+    missing (the department, or its report for that year). A published report is read from its
+    last revision, so what is printed is what was published; one being corrected shows the
+    correction to staff and its last revision to the public (``published_only``)."""
     department = department_get(slug=department_slug)
     report = report_get(department=department, roc_year=roc_year, published_only=published_only)
     report.department = department  # already loaded with its jurisdiction
+    if published_only or report.status == ReportStatus.PUBLISHED:
+        return public_report_data(report)
     return report_data(report)
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guankao.core.models import Agency
@@ -24,9 +28,11 @@ from guankao.core.services import (
     model_update,
     upsert,
 )
-from guankao.performance import rules, selectors
+from guankao.performance import document as performance_document
+from guankao.performance import revisions, rules, selectors
 from guankao.performance.exceptions import (
     InvalidInput,
+    InvalidTransition,
     PlanRowInvalid,
     ReportLocked,
     ReportNotReady,
@@ -41,11 +47,13 @@ from guankao.performance.models import (
     PerformanceReport,
     Plan,
     RateMethod,
+    ReportRevision,
+    ReportRevisionFile,
     ReportStatus,
     ShortfallReview,
 )
 from guankao.performance.rows import PlanRow
-from guankao.performance.state import TRANSITIONS
+from guankao.performance.state import TRANSITIONS, Transition
 from guankao.tw import to_roc_year
 
 M = TypeVar("M", bound=models.Model)
@@ -243,17 +251,33 @@ def _unchanged(instance: models.Model, data: dict[str, Any]) -> bool:
 
 
 def _delete_missing(
-    *, queryset: models.QuerySet[M], old: Iterable[M], kept: set[int], actor: Actor
+    *,
+    queryset: models.QuerySet[M],
+    old: Iterable[M],
+    kept: set[int],
+    lock: PerformanceReport | None,
+    actor: Actor,
 ) -> None:
     """``delete_except`` on ``queryset``, skipped when none of its ``old`` rows is gone."""
     if {row.pk for row in old} - kept:
+        _refuse_writes(lock)
         delete_except(queryset=queryset, keep=kept, actor=actor)
 
 
-def _plan_replace(*, department: Agency, year: int, plan: Plan, row: PlanRow, actor: Actor) -> Plan:
-    """Bring ``plan`` (read with its indicators and measures) up to ``row``."""
+def _plan_replace(
+    *,
+    department: Agency,
+    year: int,
+    plan: Plan,
+    row: PlanRow,
+    lock: PerformanceReport | None,
+    actor: Actor,
+) -> Plan:
+    """Bring ``plan`` (read with its indicators and measures) up to ``row``; ``lock`` is the
+    year's report when it is final or published, refused as soon as a row would change."""
     old_indicators = {i.number: i for i in plan.indicators.all()}
     if not _unchanged(plan, row.data()):
+        _refuse_writes(lock)
         with _naming(row.number):
             plan = plan_upsert(
                 department=department, year=year, number=row.number, actor=actor, **row.data()
@@ -264,6 +288,7 @@ def _plan_replace(*, department: Agency, year: int, plan: Plan, row: PlanRow, ac
         indicator = old
         with _naming(row.number, indicator_row.number):
             if indicator is None or not _unchanged(indicator, indicator_row.data()):
+                _refuse_writes(lock)
                 indicator = indicator_upsert(
                     plan=plan, number=indicator_row.number, actor=actor, **indicator_row.data()
                 )
@@ -272,6 +297,7 @@ def _plan_replace(*, department: Agency, year: int, plan: Plan, row: PlanRow, ac
             for position, measure_row in enumerate(indicator_row.measures, start=1):
                 measure = old_measures.get(position)
                 if measure is None or not _unchanged(measure, measure_row.data()):
+                    _refuse_writes(lock)
                     measure = measure_upsert(
                         indicator=indicator, position=position, actor=actor, **measure_row.data()
                     )
@@ -281,12 +307,14 @@ def _plan_replace(*, department: Agency, year: int, plan: Plan, row: PlanRow, ac
             queryset=indicator.measures.all(),
             old=old_measures.values(),
             kept=kept_measures,
+            lock=lock,
             actor=actor,
         )
     _delete_missing(
         queryset=plan.indicators.all(),
         old=old_indicators.values(),
         kept=kept_indicators,
+        lock=lock,
         actor=actor,
     )
     return plan
@@ -303,9 +331,11 @@ def plans_replace(
     write nothing. The seed data file and imports both write through here.
 
     Returns the plans by number. Raises ``PlanRowInvalid`` (a ``ValidationError``) naming the
-    plan and indicator of a row that breaks a rule; nothing is written then.
+    plan and indicator of a row that breaks a rule, and ``ReportLocked`` when the year's report
+    is final or published and a row would change it; nothing is written then.
     """
     _ensure_can_edit(actor, department)
+    lock = _locking_report(department, year)
     # What the year holds already, read in three queries: rows that would not change are not
     # written (nor looked up again), so loading the same rows or a corrected file stays quick.
     existing = {
@@ -316,19 +346,26 @@ def plans_replace(
     }
     kept = [
         _plan_replace(
-            department=department, year=year, plan=existing[row.number], row=row, actor=actor
+            department=department,
+            year=year,
+            plan=existing[row.number],
+            row=row,
+            lock=lock,
+            actor=actor,
         )
         for row in plans
         if row.number in existing
     ]
     new_rows = [row for row in plans if row.number not in existing]
     if new_rows:
+        _refuse_writes(lock)
         kept += plans_create(department=department, year=year, plans=new_rows, actor=actor)
     kept.sort(key=lambda plan: plan.number)
     _delete_missing(
         queryset=Plan.objects.filter(department=department, year=year),
         old=existing.values(),
         kept={plan.pk for plan in kept},
+        lock=lock,
         actor=actor,
     )
     return kept
@@ -340,10 +377,13 @@ def shortfall_review_upsert(
 ) -> ShortfallReview:
     """Record why ``measure`` fell short and what will be done about it."""
     _ensure_can_edit(actor, measure)
+    plan = measure.indicator.plan
+    data = {"reason": reason, "improvement": improvement}
+    _refuse_change(ShortfallReview, {"measure": measure}, data, plan.department, plan.year)
     return upsert(
         model=ShortfallReview,
         lookup={"measure": measure},
-        data={"reason": reason, "improvement": improvement},
+        data=data,
         actor=actor,
     )
 
@@ -360,20 +400,20 @@ def report_upsert(
     status: str,
     actor: Actor,
 ) -> PerformanceReport:
-    """Create or update the annual report of ``department`` for the Gregorian ``year``."""
+    """Create or update the annual report of ``department`` for the Gregorian ``year`` (the
+    seed data files). A published report is given its first revision; a final or published one
+    refuses any change (``ReportLocked``)."""
     _ensure_can_edit(actor, department)
-    return upsert(
-        model=PerformanceReport,
-        lookup={"department": department, "year": year},
-        data={
-            "title": title,
-            "preface": preface,
-            "code_footnote": code_footnote,
-            "self_managed_text": self_managed_text,
-            "status": status,
-        },
-        actor=actor,
-    )
+    data = {
+        "title": title,
+        "preface": preface,
+        "code_footnote": code_footnote,
+        "self_managed_text": self_managed_text,
+        "status": status,
+    }
+    lookup = {"department": department, "year": year}
+    _refuse_change(PerformanceReport, lookup, data, department, year)
+    return upsert(model=PerformanceReport, lookup=lookup, data=data, actor=actor)
 
 
 @transaction.atomic
@@ -382,12 +422,10 @@ def key_achievement_upsert(
 ) -> KeyAchievement:
     """Create or update item ``number`` of the report's 重要施政具體事蹟."""
     _ensure_can_edit(actor, report)
-    return upsert(
-        model=KeyAchievement,
-        lookup={"report": report, "number": number},
-        data={"title": title, "body": body},
-        actor=actor,
-    )
+    lookup: dict[str, Any] = {"report": report, "number": number}
+    data = {"title": title, "body": body}
+    _refuse_change(KeyAchievement, lookup, data, report.department, report.year)
+    return upsert(model=KeyAchievement, lookup=lookup, data=data, actor=actor)
 
 
 # --- editing (the staff pages and the API) --------------------------------------------------
@@ -417,21 +455,52 @@ def _report_of_year(department: Agency, year: int) -> PerformanceReport | None:
     return PerformanceReport.objects.filter(department=department, year=year).first()
 
 
-def check_editable(*, department: Agency, year: int) -> None:
-    """Refuse edits while the year's report is final: reviewers sign off what they saw
-    (decision 0012). Send it back to draft first."""
+# A final report is being signed off (decision 0012), a published one is the record (0067).
+LOCKED_STATUSES = frozenset({ReportStatus.FINAL, ReportStatus.PUBLISHED})
+
+
+def _locking_report(department: Agency, year: int) -> PerformanceReport | None:
+    """The year's report when it forbids changes to the year's data, else None."""
     report = _report_of_year(department, year)
-    if report is not None and report.status == ReportStatus.FINAL:
+    return report if report is not None and report.status in LOCKED_STATUSES else None
+
+
+def _refuse_writes(report: PerformanceReport | None) -> None:
+    """Raise ``ReportLocked`` with the sentence for the status of a locking ``report``."""
+    if report is None:
+        return
+    if report.status == ReportStatus.PUBLISHED:
         raise ReportLocked(
-            _("%(title)s已定稿，不能修改資料；請先退回草稿。") % {"title": report.title}
+            _("%(title)s已公開，不能修改；如需更正，請開啟勘誤。") % {"title": report.title}
         )
+    raise ReportLocked(_("%(title)s已定稿，不能修改資料；請先退回草稿。") % {"title": report.title})
+
+
+def check_editable(*, department: Agency, year: int) -> None:
+    """Refuse edits while the year's report is final (reviewers sign off what they saw,
+    decision 0012) or published (the record: a correction is a 勘誤, decision 0067)."""
+    _refuse_writes(_locking_report(department, year))
+
+
+def _refuse_change(
+    model: type[models.Model],
+    lookup: dict[str, Any],
+    data: dict[str, Any],
+    department: Agency,
+    year: int,
+) -> None:
+    """``check_editable`` for an upsert that would change something: the seed loaders write
+    the same rows again over a published report, which must stay allowed."""
+    existing = model._default_manager.filter(**lookup).first()
+    if existing is None or not _unchanged(existing, data):
+        check_editable(department=department, year=year)
 
 
 def _validated_update(
-    *, instance: models.Model, data: dict[str, Any], actor: Actor
+    *, instance: models.Model, data: dict[str, Any], actor: Actor, action: str = "update"
 ) -> tuple[models.Model, bool]:
     try:
-        return model_update(instance=instance, data=data, actor=actor)
+        return model_update(instance=instance, data=data, actor=actor, action=action)
     except ValidationError as error:
         raise InvalidInput.from_validation_error(error) from None
 
@@ -457,7 +526,9 @@ def indicator_update(*, indicator: Indicator, data: dict[str, Any], actor: Actor
 
 
 @transaction.atomic
-def measure_update(*, measure: Measure, data: dict[str, Any], actor: Actor) -> Measure:
+def measure_update(
+    *, measure: Measure, data: dict[str, Any], actor: Actor, action: str = "update"
+) -> Measure:
     """Change a measure's target, actual, unit, label or dates.
 
     When the indicator's 衡量標準 or 執行績效 text prints the old figure exactly once, it is
@@ -469,7 +540,7 @@ def measure_update(*, measure: Measure, data: dict[str, Any], actor: Actor) -> M
     indicator = measure.indicator
     check_editable(department=indicator.plan.department, year=indicator.plan.year)
     old_target, old_actual = measure.target, measure.actual
-    _validated_update(instance=measure, data=data, actor=actor)
+    _validated_update(instance=measure, data=data, actor=actor, action=action)
     texts: dict[str, str] = {}
     if old_target is not None and measure.target is not None and measure.target != old_target:
         rewritten = rules.replace_figure(
@@ -655,32 +726,172 @@ def report_transition(
     *, report: PerformanceReport, transition: str, reason: str = "", actor: Actor
 ) -> PerformanceReport:
     """Move the report along the row ``transition`` of ``performance.state.TRANSITIONS``
-    (finalise, return, publish), audited as 「status draft → final」.
+    (finalise, return, publish, correct, republish), audited as 「status draft → final」.
 
     In order: the row must exist and start from the current status (``InvalidTransition``),
-    the matrix must allow its action over the department (``NotPermitted``); finalising runs
-    the rules first: every shortfall 參 lists needs its reason or improvement text, and every
-    live figure must resolve (``ReportNotReady`` lists what is missing). A ``reason``, when
-    given, is kept in the audit entry.
+    the matrix must allow its action over the department (``NotPermitted``), a 勘誤 needs its
+    reason; finalising and publishing run the readiness rules first (``ReportNotReady`` lists
+    what is missing: reviews of 參, live figures, placeholder text, an empty 伍, achievement
+    texts that contradict their actuals). Publishing freezes the report as its next revision
+    (decision 0067); republishing a correction that changed nothing is refused.
     """
     row = TRANSITIONS.row(transition)
     ensure_can(actor, row.action, report.department)
     # Lock the row so that two reviewers clicking at once cannot both move it.
     current = PerformanceReport.objects.select_for_update().get(pk=report.pk)
+    current.department = report.department
     target = TRANSITIONS.check(row, current.status)
     text = TRANSITIONS.reason(row, reason)
-    if target == ReportStatus.FINAL:
+    if target in (ReportStatus.FINAL, ReportStatus.PUBLISHED):
         problems = rules.finalization_problems(selectors.report_data(current))
         if problems:
-            raise ReportNotReady(_("報告尚不能定稿："), problems)
+            raise ReportNotReady(_("報告尚不能定稿或公開："), problems)
     old_status = current.status
-    model_update(
-        instance=current,
-        data={"status": target},
-        actor=actor,
-        action=f"status {old_status} → {target}",
-    )
+    data: dict[str, Any] = {"status": target}
+    if row.name == Transition.CORRECT:
+        data["correction_reason"] = text
+    elif row.name == Transition.REPUBLISH:
+        data["correction_reason"] = ""
+    correction = current.correction_reason
+    model_update(instance=current, data=data, actor=actor, action=f"status {old_status} → {target}")
     if text:
         audit_record(actor=actor, action="reason", obj=current, after={"reason": text})
+    if target == ReportStatus.PUBLISHED:
+        _revision_publish(report=current, reason=correction, actor=actor)
     report.status = current.status
+    report.correction_reason = current.correction_reason
     return current
+
+
+def _revision_publish(*, report: PerformanceReport, reason: str, actor: Actor) -> ReportRevision:
+    """Keep the report as it is now as its next published revision: its model (what the public
+    page reads) and every format's bytes (what every download serves from now on)."""
+    data = dataclasses.replace(selectors.report_data(report), status=ReportStatus.PUBLISHED)
+    previous = report.revisions.order_by("-number").first()
+    changes = revisions.changes(revisions.load(previous.data), data) if previous else []
+    if previous is not None and not changes:
+        raise InvalidTransition(
+            _("勘誤版與第 %(n)d 版內容相同，沒有可公開的更正。") % {"n": previous.number}
+        )
+    revision = ReportRevision(
+        report=report,
+        number=previous.number + 1 if previous else 1,
+        published_at=timezone.now(),
+        reason=reason,
+        changes=changes,
+        data=revisions.dump(data),
+    )
+    revision.full_clean()
+    revision.save()
+    files = []
+    for name in performance_document.FORMATS:
+        content = performance_document.render(data, name)
+        files.append(
+            ReportRevisionFile(
+                revision=revision,
+                format=name,
+                content=content,
+                sha256=hashlib.sha256(content).hexdigest(),
+            )
+        )
+    ReportRevisionFile.objects.bulk_create(files)
+    audit_record(
+        actor=actor,
+        action="publish revision",
+        obj=report,
+        after={
+            "revision": revision.number,
+            "reason": reason,
+            "changes": changes,
+            "sha256": {f.format: f.sha256 for f in files},
+        },
+    )
+    return revision
+
+
+@transaction.atomic
+def report_status_load(
+    *, report: PerformanceReport, status: str, actor: Actor
+) -> PerformanceReport:
+    """Give a report loaded from a seed data file the file's status, after its content: a
+    published one gets its first revision. A report already published stays as it is; the
+    file cannot take it back (published is final)."""
+    _ensure_can_edit(actor, report)
+    if status == report.status:
+        if status == ReportStatus.PUBLISHED and not report.revisions.exists():
+            _revision_publish(report=report, reason="", actor=actor)
+        return report
+    if report.status in (ReportStatus.PUBLISHED, ReportStatus.CORRECTING):
+        _refuse_writes(report if report.status == ReportStatus.PUBLISHED else None)
+    if status not in ReportStatus.values or status == ReportStatus.CORRECTING:
+        raise InvalidInput({"status": [_("不明的報告狀態。")]})
+    old = report.status
+    model_update(
+        instance=report, data={"status": status}, actor=actor, action=f"status {old} → {status}"
+    )
+    if status == ReportStatus.PUBLISHED:
+        _revision_publish(report=report, reason="", actor=actor)
+    return report
+
+
+def revisions_backfill() -> int:
+    """Give every public report without a revision its first one (reports published before
+    revisions were kept); run after migrations. Returns how many were added."""
+    added = 0
+    for report in PerformanceReport.objects.published().filter(revisions__isnull=True):
+        with transaction.atomic():
+            _revision_publish(report=report, reason="", actor=None)
+        added += 1
+    return added
+
+
+# --- year-end actuals from the reporting cycle --------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ActualsApplied:
+    """What :func:`measure_actuals_apply` did: measures written, and those a locked report kept."""
+
+    written: list[Measure]
+    kept: list[Measure]
+    locked_by: PerformanceReport | None
+
+
+@transaction.atomic
+def measure_actuals_apply(
+    *,
+    values: Sequence[tuple[Measure, Decimal | None, datetime.date | None]],
+    actor: Actor,
+) -> ActualsApplied:
+    """Write approved year-end actuals (and milestone dates) into their measures, as the
+    reporting cycle's Q4 approval asks, through :func:`measure_update` so that the 執行績效
+    text is rewritten with the figure.
+
+    The rule for a locked year: while the year's report is final or published, nothing is
+    written — the signed-off or published report does not change behind its readers — and the
+    measures are returned as ``kept``; a correction (勘誤) brings the figures in afterwards.
+    """
+    written: list[Measure] = []
+    kept: list[Measure] = []
+    locks: dict[tuple[int, int], PerformanceReport | None] = {}
+    lock: PerformanceReport | None = None
+    for measure, actual, done in values:
+        _ensure_can_edit(actor, measure)
+        plan = measure.indicator.plan
+        key = (plan.department_id, plan.year)
+        if key not in locks:
+            locks[key] = _locking_report(plan.department, plan.year)
+        data: dict[str, Any] = {}
+        if actual is not None:
+            data["actual"] = actual
+        if done is not None:
+            data["done"] = done
+        if not data or _unchanged(measure, data):
+            continue
+        if locks[key] is not None:
+            kept.append(measure)
+            lock = locks[key]
+            continue
+        measure_update(measure=measure, data=data, actor=actor, action="update_from_submission")
+        written.append(measure)
+    return ActualsApplied(written=written, kept=kept, locked_by=lock)

@@ -1,12 +1,14 @@
 """The one state machine of the annual report, as data (decisions 0012, 0054).
 
-    draft ──finalise──▶ final ──publish──▶ published
-      ▲                   │
-      └──────return───────┘
+    draft ──finalise──▶ final ──publish──▶ published ──correct──▶ correcting
+      ▲                   │                    ▲                      │
+      └──────return───────┘                    └──────republish───────┘
 
 Only ``performance.services.report_transition`` reads :data:`TRANSITIONS` to change a status.
-Finalising also needs the report's rules to pass (``ReportNotReady``); while final, the year's
-data cannot be edited (``ReportLocked``). There is no way back from published (decision 0005).
+Finalising and publishing need the report's rules to pass (``ReportNotReady``); while final or
+published, the year's data cannot be edited (``ReportLocked``). A published report is corrected
+by a 勘誤 (decision 0067): ``correct`` opens it for editing with a reason while the public keeps
+reading the last published revision, ``republish`` publishes the next revision.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ class Transition(StrEnum):
     FINALISE = "finalise"
     RETURN = "return"
     PUBLISH = "publish"
+    CORRECT = "correct"
+    REPUBLISH = "republish"
 
 
 S = ReportStatus
@@ -57,7 +61,26 @@ TRANSITIONS = StateMachine(
             target=S.PUBLISHED,
             action=Action.DATA_EDIT,
             label=_("已公開"),
-            done=_("報告狀態已改為「已公開」。"),
+            done=_("報告已公開（第 1 版）。"),
+        ),
+        Row(
+            name=Transition.CORRECT,
+            sources=frozenset({S.PUBLISHED}),
+            target=S.CORRECTING,
+            action=Action.DATA_EDIT,
+            label=_("勘誤"),
+            done=_("已開啟勘誤：請修正資料後公開勘誤版；公開頁面仍顯示目前版本。"),
+            needs_reason=True,
+            reason_missing=_("請寫明勘誤原因。"),
+            reason_label=_("勘誤原因"),
+        ),
+        Row(
+            name=Transition.REPUBLISH,
+            sources=frozenset({S.CORRECTING}),
+            target=S.PUBLISHED,
+            action=Action.DATA_EDIT,
+            label=_("公開勘誤版"),
+            done=_("勘誤版已公開。"),
         ),
     ),
     invalid=InvalidTransition,

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
 
 from guankao.performance import rules
 from guankao.performance.report_model import plain_number
@@ -36,6 +37,10 @@ def ratio_percent(value: Decimal | None) -> str:
 
 
 @register.filter
-def roc_date(value: datetime.date | None) -> str:
-    """A date as 108年12月31日."""
-    return format_roc_date(value) if value is not None else "—"
+def roc_date(value: datetime.date | datetime.datetime | None) -> str:
+    """A date as 108年12月31日; a moment on its Taipei date."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return format_roc_date(value)

@@ -17,9 +17,8 @@ from guankao.documents.formats import FORMATS
 from guankao.documents.render import html as html_renderer
 from guankao.performance import document as performance_document
 from guankao.performance import rules, selectors
-from guankao.performance.models import (
-    PerformanceReport,
-)
+from guankao.performance.exceptions import NotFound
+from guankao.performance.models import PUBLIC_STATUSES, PerformanceReport, ReportStatus
 from guankao.performance.report_model import ReportData
 from guankao.performance.state import TRANSITIONS as REPORT_TRANSITIONS
 from guankao.performance.views.access import (
@@ -47,55 +46,95 @@ def _readable_report(request: HttpRequest, org: str, year: int) -> PerformanceRe
         raise
 
 
+def _shown_data(request: HttpRequest, report: PerformanceReport) -> tuple[ReportData, bool]:
+    """The report model this visitor reads, and whether it is the published revision: staff
+    see a report being corrected (or not yet published) live, everyone else what was published."""
+    live = is_staff(request, report.department) and report.status != ReportStatus.PUBLISHED
+    if live:
+        return selectors.report_data(report), False
+    return selectors.public_report_data(report), report.status in PUBLIC_STATUSES
+
+
 @explains_missing
 def report_page(request: HttpRequest, org: str, year: int) -> HttpResponse:
-    """The report in the official layout with its downloads; staff also see status and actions."""
+    """The report in the official layout with its downloads, its 勘誤 notices and earlier
+    revisions; staff also see status and actions."""
     report = _readable_report(request, org, year)
     if isinstance(report, HttpResponse):
         return report
-    data = selectors.report_data(report)
+    data, _published = _shown_data(request, report)
     document = performance_document.document(data)
     staff = is_staff(request, report.department)
+    revisions = selectors.revisions_of(report)
     context: dict[str, Any] = {
         "report": report,
         "year": year,
         "org": org,
         "formats": [FORMATS[name] for name in performance_document.FORMATS],
         "staff": staff,
+        "revisions": revisions,
+        "corrections": [r for r in revisions if r.number > 1],
         **html_renderer.context(document),
     }
     if staff:
         context["transitions"] = [
             (row.target, row.label) for row in REPORT_TRANSITIONS.available(report.status)
         ]
-        context["problems"] = rules.finalization_problems(data)
+        context["problems"] = rules.readiness(data)
         context["candidates"] = rules.review_candidates(data)
     return render(request, "performance/report.html", context)
 
 
-@explains_missing
-def download(request: HttpRequest, org: str, year: int, fmt: str) -> HttpResponse:
-    """The report as a file in one of its formats (same access as the report page)."""
-    if fmt not in performance_document.FORMATS:
-        raise Missing(_("不支援的格式：%(format)s") % {"format": fmt})
-    report = _readable_report(request, org, year)
-    if isinstance(report, HttpResponse):
-        return report
-    content = _rendered(selectors.report_data(report), fmt)
+def _file_response(content: bytes, fmt: str, title: str) -> HttpResponse:
     info = FORMATS[fmt]
     response = HttpResponse(content, content_type=info.content_type)
     disposition = content_disposition_header(
-        as_attachment=fmt != "html", filename=f"{report.title}.{info.extension}"
+        as_attachment=fmt != "html", filename=f"{title}.{info.extension}"
     )
     if disposition:
         response["Content-Disposition"] = disposition
     return response
 
 
+@explains_missing
+def download(request: HttpRequest, org: str, year: int, fmt: str) -> HttpResponse:
+    """The report as a file in one of its formats (same access as the report page): once
+    published, the bytes of the last revision as they were published."""
+    if fmt not in performance_document.FORMATS:
+        raise Missing(_("不支援的格式：%(format)s") % {"format": fmt})
+    report = _readable_report(request, org, year)
+    if isinstance(report, HttpResponse):
+        return report
+    data, published = _shown_data(request, report)
+    revision = selectors.latest_revision(report) if published else None
+    if revision is not None:
+        content = selectors.revision_file(revision=revision, fmt=fmt)
+    else:
+        content = _rendered(data, fmt)
+    return _file_response(content, fmt, report.title)
+
+
+@explains_missing
+def revision_download(
+    request: HttpRequest, org: str, year: int, number: int, fmt: str
+) -> HttpResponse:
+    """Revision ``number`` of a published report in one of its formats, byte for byte as it was
+    published (anyone may read every revision once the report is public)."""
+    if fmt not in performance_document.FORMATS:
+        raise Missing(_("不支援的格式：%(format)s") % {"format": fmt})
+    report = report_of(department_of(org), year, published_only=True)
+    try:
+        revision = selectors.revision_get(report=report, number=number)
+        content = selectors.revision_file(revision=revision, fmt=fmt)
+    except NotFound as error:
+        raise Missing(str(error)) from None
+    return _file_response(content, fmt, f"{report.title}（第{number}版）")
+
+
 def _rendered(data: ReportData, fmt: str) -> bytes:
     """The file, from the cache when this exact report model was rendered before: a PDF takes
-    about a second (seconds for long reports), and a published report is read far more often than
-    it changes. The key is the model itself, so any edit gives a new file."""
+    about a second (seconds for long reports). The key is the model itself, so any edit gives a
+    new file. Published reports are served from their revision's stored files instead."""
     key = "performance-report:" + hashlib.sha256(f"{fmt}:{data!r}".encode()).hexdigest()
     content = cache.get(key)
     if not isinstance(content, bytes):
