@@ -104,6 +104,7 @@ def test_report_return_resubmit_approve(
     # 5. The coordinator approves.
     coordinator.goto(f"{base}/cycles/submissions/{police.pk}/")
     coordinator.get_by_role("button", name="核定").click()
+    coordinator.get_by_role("button", name="確定核定").click()
     assert "已核定，資料已鎖定。" in flash(coordinator)
     assert coordinator.locator("#status").inner_text() == "已核定"
 

@@ -179,6 +179,10 @@ class TaskEntryForm(forms.Form):
         ]
         return [PurePosixPath(n.replace("\\", "/")).name for n in names if n]
 
+    def accepted_files(self) -> list[str]:
+        """The chosen files that passed the check (stored only if the whole post is)."""
+        return [n for n in self.chosen_files() if n not in self.refused_files]
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("behind") and not (cleaned.get("behind_reason") or "").strip():
@@ -373,18 +377,14 @@ class SubmissionEditor:
         """
         problems = []
         for _entry, form, _formset in self.tasks:
-            for name in form.chosen_files():
-                if name not in form.refused_files:
-                    problems.append(
-                        Problem(
-                            f"{form.error_context}"
-                            + str(
-                                _("請重新選擇檔案：%(name)s（檔案無誤，但這次沒有儲存）")
-                                % {"name": name}
-                            ),
-                            f"#{form['new_files'].id_for_label}",
-                        )
+            field = form["new_files"]
+            for name in form.accepted_files():
+                message = _("請重新選擇檔案：%(name)s（檔案無誤，但這次沒有儲存）") % {"name": name}
+                problems.append(
+                    Problem(
+                        f"{form.error_context}{field.label}：{message}", f"#{field.id_for_label}"
                     )
+                )
         return problems
 
 

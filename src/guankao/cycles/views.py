@@ -322,7 +322,13 @@ def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("cycles:submission", pk=pk)
         return _submission_page(request, submission, status=409, error=message)
     if request.method == "GET":
-        return _edit_page(request, SubmissionEditor(submission))
+        kept = session_limits.kept_post_take(request)
+        if kept is None:
+            return _edit_page(request, SubmissionEditor(submission))
+        # Posted after the session had ended: shown again, not saved (the person checks it first).
+        editor = SubmissionEditor(submission, kept.data)
+        editor.is_valid()
+        return _edit_page(request, editor, kept_files=kept.files, restored=True)
     editor = SubmissionEditor(submission, request.POST, request.FILES)
     if not editor.is_valid():
         # Refused before anything is written: the page comes back with what was posted.
@@ -382,12 +388,19 @@ def _edit_page(
     conflict: EditConflict | None = None,
     refused: bool = False,
     saved: bool = False,
+    restored: bool = False,
+    kept_files: list[str] | None = None,
 ) -> HttpResponse:
-    """The edit page. ``refused``: the post was not stored, so its files must be chosen again."""
+    """The edit page. ``refused``: the post was not stored, so its files must be chosen again;
+    ``restored``: a post that came after the session ended, given back after the sign-in."""
     submission = editor.submission
     extra: list[Any] = [m for m in (error, editor.version_error) if m and not conflict]
-    if refused:
-        extra += editor.files_to_choose_again()
+    choose_again: list[Problem] = editor.files_to_choose_again() if refused else []
+    if restored:
+        choose_again += [
+            Problem(_("請重新選擇檔案：%(name)s（登入逾時，這次沒有儲存）") % {"name": name})
+            for name in kept_files or []
+        ]
     return render(
         request,
         "cycles/submission_edit.html",
@@ -398,8 +411,10 @@ def _edit_page(
             "units": UNIT_CHOICES,
             "conflict": conflict,
             "summary_extra": extra,
+            "summary_then": choose_again,
             "refused": refused,
             "saved": saved,
+            "restored": restored,
             "draft_key": draft_key(request, submission),
             "idle_seconds": session_limits.idle_seconds(),
         },

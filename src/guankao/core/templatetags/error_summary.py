@@ -5,7 +5,8 @@
     {% error_summary editor.forms extra=error %}
 
 Each argument is a form, a formset, or a list of them (nested lists are flattened); ``extra`` is
-one message or a list of messages that belong to no field (a refusal from a service). The box
+one message or a list of messages that belong to no field (a refusal from a service), listed
+first; ``then`` is listed last (what to do after fixing the fields: files to choose again). The box
 lists every problem once, each field's message as a link to the field (``#id_…``). The fields
 mark themselves: Django 5.2 renders ``aria-invalid`` and ``aria-describedby="id_…_error"`` on a
 field with errors, and ``{{ field.errors }}`` carries that id.
@@ -64,15 +65,14 @@ def _form_problems(form: forms.BaseForm) -> Iterator[Problem]:
             yield Problem(f"{context}{label}{message}", f"#{field.id_for_label}")
 
 
-def problems_of(*items: Any, extra: Any = None) -> list[Problem]:
-    """Every problem of the given forms, formsets and extra messages, in page order."""
-    problems: list[Problem] = []
+def _messages(extra: Any) -> list[Problem]:
     extras = extra if isinstance(extra, list | tuple) else [extra]
-    for message in _flatten(extras):
-        if isinstance(message, Problem):
-            problems.append(message)
-        else:
-            problems.append(Problem(str(message)))
+    return [m if isinstance(m, Problem) else Problem(str(m)) for m in _flatten(extras)]
+
+
+def problems_of(*items: Any, extra: Any = None, then: Any = None) -> list[Problem]:
+    """Every problem of the given forms, formsets and messages, in page order."""
+    problems = _messages(extra)
     for item in _flatten(items):
         if isinstance(item, BaseFormSet):
             if not item.is_bound:
@@ -86,11 +86,11 @@ def problems_of(*items: Any, extra: Any = None) -> list[Problem]:
             problems.extend(_form_problems(item))
         elif isinstance(item, Problem):
             problems.append(item)
-    return problems
+    return problems + _messages(then)
 
 
 @register.inclusion_tag("includes/error_summary.html")
-def error_summary(*items: Any, extra: Any = None) -> dict[str, Any]:
+def error_summary(*items: Any, extra: Any = None, then: Any = None) -> dict[str, Any]:
     """The summary box for the forms given; nothing at all when they have no error."""
-    problems = problems_of(*items, extra=extra)
+    problems = problems_of(*items, extra=extra, then=then)
     return {"problems": problems, "count": len(problems)}

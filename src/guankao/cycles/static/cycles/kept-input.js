@@ -87,10 +87,16 @@
   }
 
   var timer = null;
+  var typed = false;
   form.addEventListener("input", function () {
+    typed = true;
     clearTimeout(timer);
     timer = setTimeout(keep, 400);
   });
-  form.addEventListener("change", keep);
+  form.addEventListener("change", function () { typed = true; keep(); });
   form.addEventListener("submit", function () { clearTimeout(timer); keep(); });
+  // Leaving the page within the pause after the last key still keeps the last key.
+  window.addEventListener("pagehide", function () {
+    if (typed) { clearTimeout(timer); keep(); }
+  });
 })();
