@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from guankao.core.admin import AuditedAdmin
-from guankao.divisions.models import DivisionTable, ServiceArea, Task
+from guankao.divisions.models import AgencyContact, DivisionTable, ServiceArea, Task
 
 
 @admin.register(ServiceArea)
@@ -20,11 +20,21 @@ class TaskInline(admin.TabularInline[Task, DivisionTable]):
     autocomplete_fields = ["agency", "co_leads"]
 
 
+class AgencyContactInline(admin.TabularInline[AgencyContact, DivisionTable]):
+    model = AgencyContact
+    extra = 0
+    fields = ["agency", "label", "name", "parent_name", "phone", "phone_e164", "phone_extension"]
+    autocomplete_fields = ["agency"]
+
+
 @admin.register(DivisionTable)
 class DivisionTableAdmin(AuditedAdmin):
-    list_display = ["title", "jurisdiction", "version"]
-    list_filter = ["jurisdiction"]
-    inlines = [TaskInline]
+    list_display = ["title", "jurisdiction", "version", "status", "published_on"]
+    list_filter = ["jurisdiction", "status"]
+    # Publication goes through ``division_table_publish`` (the CLI or the staff page), which
+    # checks the date and audits it; the admin shows it only (decision 0066).
+    readonly_fields = ["status", "published_on"]
+    inlines = [TaskInline, AgencyContactInline]
 
 
 @admin.register(Task)
