@@ -105,9 +105,10 @@ def as_parsed(plans: tuple[PlanRow, ...]) -> PerformanceImport:
 def test_the_seed_file_and_the_import_write_the_same_rows_and_entries(tmp_path: Path) -> None:
     as_120 = broken_copy(tmp_path, HSINCHU, lambda data: data["report"].update(year=120))
     load_performance_file(path=as_120, actor=None)
-    target = performance_target(org="hsinchu-social", year=121)
+    # 122, not 121: a year right after 120 would continue its indicator series (more entries).
+    target = performance_target(org="hsinchu-social", year=122)
     apply_performance(parsed=as_parsed(seed_plans()), target=target, actor=None)
-    from_file, imported = of_year(from_roc_year(120)), of_year(from_roc_year(121))
+    from_file, imported = of_year(from_roc_year(120)), of_year(from_roc_year(122))
     rows = seed_plans()
     indicators = [i for p in rows for i in p.indicators]
     assert len(from_file[0]) == 14 + len(indicators) + sum(len(i.measures) for i in indicators)
@@ -166,7 +167,8 @@ def test_a_changed_row_is_updated_and_audited_once() -> None:
 
 def test_new_plans_are_written_in_bulk() -> None:
     counts, social = [], department()
-    for year, rows in ((2043, seed_plans()[:2]), (2044, seed_plans())):
+    # Years apart: a year right after another links its indicator series (tested apart).
+    for year, rows in ((2043, seed_plans()[:2]), (2046, seed_plans())):
         with CaptureQueriesContext(connection) as queries:
             services.plans_replace(department=social, year=year, plans=rows, actor=None)
         counts.append(len(queries))

@@ -203,6 +203,10 @@ def _writes(report: PerformanceReport) -> dict[str, Callable[[User], object]]:
             report=report, status="final", actor=u),
         "measure_actuals_apply": lambda u: services.measure_actuals_apply(
             values=[(measure, Decimal(6000), None)], actor=u),
+        "series_link": lambda u: services.series_link(
+            department=department, year=plan.year, actor=u),
+        "indicator_series_set": lambda u: services.indicator_series_set(
+            indicator=indicator, previous=None, actor=u),
     }  # fmt: skip
 
 

@@ -114,6 +114,32 @@ class Plan(models.Model):
             raise ValidationError(errors)
 
 
+class IndicatorSeries(models.Model):
+    """One indicator followed across years: each year's 衡量指標 of a department that measures
+    the same thing belongs to the same series (matched on import, corrected by staff). A shared
+    ``code`` (e.g. a national indicator code) compares the same indicator across cities."""
+
+    department = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="indicator_series", verbose_name=_("機關")
+    )
+    name = models.CharField(_("名稱"), max_length=200)
+    code = models.CharField(
+        _("指標代碼"),
+        max_length=40,
+        blank=True,
+        db_index=True,
+        help_text=_("各縣市共用的指標代碼；相同代碼的指標可跨縣市比較。"),
+    )
+
+    class Meta:
+        verbose_name = _("指標系列")
+        verbose_name_plural = _("指標系列")
+        ordering = ["department", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Indicator(models.Model):
     """A numbered 衡量指標 of a plan, with the standard's and the achievement's text as written."""
 
@@ -124,6 +150,14 @@ class Indicator(models.Model):
     text = models.TextField(_("衡量指標"))
     standard_text = models.TextField(_("衡量標準（原文）"))
     achievement_text = models.TextField(_("執行績效（原文）"), blank=True)
+    series = models.ForeignKey(
+        IndicatorSeries,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("指標系列"),
+    )
 
     class Meta:
         verbose_name = _("衡量指標")
@@ -404,6 +438,34 @@ class KeyAchievement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+
+class LightLegend(models.Model):
+    """A jurisdiction's 燈號 thresholds for the scorecard, in percent of target: green from
+    ``green_at``, yellow from ``yellow_at``, red below (decision 0068). Without a row the
+    defaults apply (100 and 80)."""
+
+    jurisdiction = models.OneToOneField(
+        "core.Jurisdiction",
+        on_delete=models.CASCADE,
+        related_name="light_legend",
+        verbose_name=_("縣市"),
+    )
+    green_at = models.DecimalField(_("綠燈下限（%）"), max_digits=5, decimal_places=1, default=100)
+    yellow_at = models.DecimalField(_("黃燈下限（%）"), max_digits=5, decimal_places=1, default=80)
+
+    class Meta:
+        verbose_name = _("燈號設定")
+        verbose_name_plural = _("燈號設定")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(yellow_at__gt=0) & Q(green_at__gt=models.F("yellow_at")),
+                name="light_legend_thresholds_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction}：{self.green_at}% / {self.yellow_at}%"
 
 
 class RateMethod(models.TextChoices):

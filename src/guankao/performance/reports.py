@@ -7,12 +7,14 @@ from typing import Any
 
 from guankao.core.registry import ReportKind
 from guankao.performance import document as performance
+from guankao.performance import scorecard_document
 from guankao.performance.selectors import (
     department_get,
     performance_report,
     report_get,
     revision_file,
     revision_get,
+    scorecard_report,
 )
 
 HELP = "施政績效報告 of one department and year, e.g. --org hsinchu-social --year 108"
@@ -44,6 +46,22 @@ def run(options: dict[str, Any]) -> bytes:
     return performance.render(data, options["format"])
 
 
+def add_scorecard_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--org`` and ``--year``, as for the report."""
+    parser.add_argument(
+        "--org", required=True, metavar="SLUG", help="department slug, e.g. hsinchu-social"
+    )
+    parser.add_argument("--year", required=True, type=int, metavar="ROC", help="ROC year, e.g. 108")
+
+
+def run_scorecard(options: dict[str, Any]) -> bytes:
+    """The scorecard of the report (its published revision once published)."""
+    card = scorecard_report(
+        department_slug=options["org"], roc_year=options["year"], published_only=False
+    )
+    return scorecard_document.render(card, options["format"])
+
+
 REPORT_KINDS = [
     ReportKind(
         name="performance",
@@ -51,5 +69,12 @@ REPORT_KINDS = [
         formats=performance.FORMATS,
         add_arguments=add_arguments,
         run=run,
-    )
+    ),
+    ReportKind(
+        name="scorecard",
+        help="績效燈號 (scorecard) of one department and year, e.g. --org hsinchu-social --year 108",
+        formats=scorecard_document.FORMATS,
+        add_arguments=add_scorecard_arguments,
+        run=run_scorecard,
+    ),
 ]

@@ -15,6 +15,7 @@ from guankao.performance.models import (
     DepartmentSettings,
     Indicator,
     KeyAchievement,
+    LightLegend,
     Measure,
     PerformanceReport,
     Plan,
@@ -31,6 +32,7 @@ from guankao.performance.report_model import (
     ReportData,
     ReviewData,
 )
+from guankao.performance.scorecard import Legend, Previous, Scorecard, scorecard
 from guankao.tw import from_roc_year, to_roc_year
 
 
@@ -239,3 +241,98 @@ def department_years() -> list[DepartmentYear]:
         for d, y in keys
     ]
     return sorted(rows, key=lambda r: (r.department.label, -r.roc_year))
+
+
+# --- scorecards and series ---------------------------------------------------------------
+
+
+def legend_of(department: Agency) -> Legend:
+    """The 燈號 thresholds of the department's jurisdiction, or the defaults."""
+    row = LightLegend.objects.filter(jurisdiction_id=department.jurisdiction_id).first()
+    if row is None:
+        return Legend()
+    return Legend(green_at=row.green_at, yellow_at=row.yellow_at)
+
+
+def previous_actuals(*, department: Agency, data: ReportData) -> dict[tuple[int, int], Previous]:
+    """Last year's actuals of the report's indicator series, by (indicator id, position): two
+    queries, whatever the number of indicators."""
+    ids = [i.id for p in data.plans for i in p.indicators if i.id is not None]
+    series = dict(
+        Indicator.objects.filter(pk__in=ids, series__isnull=False).values_list("pk", "series_id")
+    )
+    if not series:
+        return {}
+    rows = Measure.objects.filter(
+        indicator__series_id__in=set(series.values()),
+        indicator__plan__department=department,
+        indicator__plan__year=data.year - 1,
+    ).values_list("indicator__series_id", "position", "actual")
+    by_series = {(series_id, position): actual for series_id, position, actual in rows}
+    roc = to_roc_year(data.year - 1)
+    return {
+        (indicator.id, measure.position): Previous(
+            year=roc, actual=by_series[(series[indicator.id], measure.position)]
+        )
+        for plan in data.plans
+        for indicator in plan.indicators
+        if indicator.id in series
+        for measure in indicator.measures
+        if (series[indicator.id], measure.position) in by_series
+    }
+
+
+def scorecard_of(report: PerformanceReport, *, public: bool) -> Scorecard:
+    """The scorecard of ``report``: of its last published revision for the public, of the
+    live data for staff (a draft, or a correction being made)."""
+    department = report.department
+    data = public_report_data(report) if public else report_data(report)
+    return scorecard(
+        data,
+        legend=legend_of(department),
+        previous=previous_actuals(department=department, data=data),
+    )
+
+
+def scorecard_report(*, department_slug: str, roc_year: int, published_only: bool) -> Scorecard:
+    """The scorecard for ``guankao report scorecard`` and the API: of the published revision
+    (``published_only``, or a published report), else of the live data."""
+    department = department_get(slug=department_slug)
+    report = report_get(department=department, roc_year=roc_year, published_only=published_only)
+    report.department = department
+    public = published_only or report.status == ReportStatus.PUBLISHED
+    return scorecard_of(report, public=public)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedReport:
+    """One row of the public index of published reports."""
+
+    jurisdiction: str
+    department: Agency
+    roc_year: int
+    title: str
+    corrected: bool
+
+
+def published_index() -> list[PublishedReport]:
+    """Every published report (also while a correction is being made), by city, department and
+    newest year first, in one query."""
+    reports = (
+        PerformanceReport.objects.published()
+        .select_related("department__jurisdiction")
+        .annotate(revision_count=Count("revisions"))
+    )
+    rows = [
+        PublishedReport(
+            jurisdiction=r.department.jurisdiction.name,
+            department=r.department,
+            roc_year=to_roc_year(r.year),
+            title=r.title,
+            corrected=r.revision_count > 1,
+        )
+        for r in reports
+    ]
+    return sorted(
+        rows, key=lambda r: (r.department.jurisdiction.slug, r.department.label, -r.roc_year)
+    )

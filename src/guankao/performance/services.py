@@ -17,10 +17,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guankao.core.models import Agency
+from guankao.core.models import Agency, AuditEntry
 from guankao.core.permissions import Action, ensure_can
 from guankao.core.services import (
     Actor,
+    audit_entry,
     audit_record,
     check_new,
     delete_except,
@@ -41,6 +42,7 @@ from guankao.performance.models import (
     ControlCode,
     DepartmentSettings,
     Indicator,
+    IndicatorSeries,
     KeyAchievement,
     Measure,
     MeasureKind,
@@ -344,6 +346,13 @@ def plans_replace(
             "indicators__measures"
         )
     }
+    # New indicators continue last year's series when they measure the same thing.
+    adds_indicators = any(row.number not in existing for row in plans) or any(
+        indicator.number not in {i.number for i in existing[row.number].indicators.all()}
+        for row in plans
+        if row.number in existing
+        for indicator in row.indicators
+    )
     kept = [
         _plan_replace(
             department=department,
@@ -368,7 +377,114 @@ def plans_replace(
         lock=lock,
         actor=actor,
     )
+    if adds_indicators:
+        series_link(department=department, year=year, actor=actor)
     return kept
+
+
+def _series_key(text: str) -> str:
+    return "".join(text.split())
+
+
+@transaction.atomic
+def series_link(*, department: Agency, year: int, actor: Actor) -> int:
+    """Link each indicator of ``department``'s Gregorian ``year`` that has no series to last
+    year's indicator that measures the same thing: the same plan name and indicator text
+    (whitespace ignored), else the same indicator text if only one indicator had it. A match
+    without a series gets one, named by its text. Returns how many were linked; staff correct
+    a link with :func:`indicator_series_set`."""
+    _ensure_can_edit(actor, department)
+    last = list(
+        Indicator.objects.filter(plan__department=department, plan__year=year - 1).select_related(
+            "plan"
+        )
+    )
+    if not last:
+        return 0
+    by_plan = {(_series_key(i.plan.name), _series_key(i.text)): i for i in last}
+    texts: dict[str, list[Indicator]] = {}
+    for i in last:
+        texts.setdefault(_series_key(i.text), []).append(i)
+    pairs: list[tuple[Indicator, Indicator]] = []
+    for indicator in Indicator.objects.filter(
+        plan__department=department, plan__year=year, series__isnull=True
+    ).select_related("plan"):
+        match = by_plan.get((_series_key(indicator.plan.name), _series_key(indicator.text)))
+        if match is None:
+            same_text = texts.get(_series_key(indicator.text), [])
+            match = same_text[0] if len(same_text) == 1 else None
+        if match is not None:
+            pairs.append((indicator, match))
+    _series_join_many(pairs=pairs, department=department, actor=actor)
+    return len(pairs)
+
+
+def _series_join_many(
+    *, pairs: Sequence[tuple[Indicator, Indicator]], department: Agency, actor: Actor
+) -> None:
+    """Put each indicator of ``pairs`` in its previous indicator's series, creating the series
+    a previous indicator lacks; in a few statements whatever the number (imports of 600
+    indicators), each change audited as ``series``."""
+    if not pairs:
+        return
+    starting = {previous.pk: previous for _, previous in pairs if previous.series_id is None}
+    created = insert_many(
+        instances=[
+            IndicatorSeries(department=department, name=previous.text[:200])
+            for previous in starting.values()
+        ],
+        actor=actor,
+    )
+    for previous, series in zip(starting.values(), created, strict=True):
+        previous.series = series
+    changed: list[Indicator] = list(starting.values())
+    for indicator, previous in pairs:
+        indicator.series_id = previous.series_id
+        changed.append(indicator)
+    Indicator.objects.bulk_update(changed, ["series"], batch_size=500)
+    AuditEntry.objects.bulk_create(
+        [
+            audit_entry(
+                actor=actor,
+                action="series",
+                obj=indicator,
+                before={"series": None},
+                after={"series": indicator.series_id},
+            )
+            for indicator in changed
+        ],
+        batch_size=500,
+    )
+
+
+def _series_join(*, indicator: Indicator, previous: Indicator, actor: Actor) -> None:
+    if previous.series_id is None:
+        _series_join_many(
+            pairs=[(indicator, previous)], department=previous.plan.department, actor=actor
+        )
+        return
+    model_update(
+        instance=indicator, data={"series_id": previous.series_id}, actor=actor, action="series"
+    )
+
+
+@transaction.atomic
+def indicator_series_set(
+    *, indicator: Indicator, previous: Indicator | None, actor: Actor
+) -> Indicator:
+    """Staff's correction of a series: ``indicator`` continues ``previous`` (an indicator of
+    the same department's year before), or starts its own series (``None``). The series is not
+    printed in the report, so a final or published year may still be linked."""
+    _ensure_can_edit(actor, indicator)
+    plan = indicator.plan
+    if previous is None:
+        model_update(instance=indicator, data={"series_id": None}, actor=actor, action="series")
+        return indicator
+    before = previous.plan
+    if before.department_id != plan.department_id or before.year != plan.year - 1:
+        raise InvalidInput({"previous": [_("只能接續同一機關前一年度的衡量指標。")]})
+    _series_join(indicator=indicator, previous=previous, actor=actor)
+    return indicator
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from guankao.core.permissions import Action, can
 from guankao.documents.formats import FORMATS
 from guankao.documents.render import html as html_renderer
 from guankao.performance import document as performance_document
@@ -29,10 +30,36 @@ from guankao.performance.views.access import (
     report_of,
 )
 
+# --- the public index ----------------------------------------------------------------------
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """Every published report by city, department and year, for anyone; a signed-in member of
+    staff also sees the department-years they work on, drafts included."""
+    staff_rows = (
+        [
+            row
+            for row in selectors.department_years()
+            if can(request.user, Action.DATA_VIEW, row.department)
+        ]
+        if request.user.is_authenticated
+        else []
+    )
+    published = selectors.published_index()
+    cities: dict[str, list[selectors.PublishedReport]] = {}
+    for row in published:
+        cities.setdefault(row.jurisdiction, []).append(row)
+    return render(
+        request,
+        "performance/index.html",
+        {"rows": staff_rows, "cities": cities, "signed_in": request.user.is_authenticated},
+    )
+
+
 # --- report page, downloads, status --------------------------------------------------------
 
 
-def _readable_report(request: HttpRequest, org: str, year: int) -> PerformanceReport | HttpResponse:
+def readable_report(request: HttpRequest, org: str, year: int) -> PerformanceReport | HttpResponse:
     """The report if this visitor may read it: anyone once published, staff before that."""
     department = department_of(org)
     if is_staff(request, department):
@@ -59,7 +86,7 @@ def _shown_data(request: HttpRequest, report: PerformanceReport) -> tuple[Report
 def report_page(request: HttpRequest, org: str, year: int) -> HttpResponse:
     """The report in the official layout with its downloads, its 勘誤 notices and earlier
     revisions; staff also see status and actions."""
-    report = _readable_report(request, org, year)
+    report = readable_report(request, org, year)
     if isinstance(report, HttpResponse):
         return report
     data, _published = _shown_data(request, report)
@@ -85,7 +112,7 @@ def report_page(request: HttpRequest, org: str, year: int) -> HttpResponse:
     return render(request, "performance/report.html", context)
 
 
-def _file_response(content: bytes, fmt: str, title: str) -> HttpResponse:
+def file_response(content: bytes, fmt: str, title: str) -> HttpResponse:
     info = FORMATS[fmt]
     response = HttpResponse(content, content_type=info.content_type)
     disposition = content_disposition_header(
@@ -102,7 +129,7 @@ def download(request: HttpRequest, org: str, year: int, fmt: str) -> HttpRespons
     published, the bytes of the last revision as they were published."""
     if fmt not in performance_document.FORMATS:
         raise Missing(_("不支援的格式：%(format)s") % {"format": fmt})
-    report = _readable_report(request, org, year)
+    report = readable_report(request, org, year)
     if isinstance(report, HttpResponse):
         return report
     data, published = _shown_data(request, report)
@@ -111,7 +138,7 @@ def download(request: HttpRequest, org: str, year: int, fmt: str) -> HttpRespons
         content = selectors.revision_file(revision=revision, fmt=fmt)
     else:
         content = _rendered(data, fmt)
-    return _file_response(content, fmt, report.title)
+    return file_response(content, fmt, report.title)
 
 
 @explains_missing
@@ -128,7 +155,7 @@ def revision_download(
         content = selectors.revision_file(revision=revision, fmt=fmt)
     except NotFound as error:
         raise Missing(str(error)) from None
-    return _file_response(content, fmt, f"{report.title}（第{number}版）")
+    return file_response(content, fmt, f"{report.title}（第{number}版）")
 
 
 def _rendered(data: ReportData, fmt: str) -> bytes:

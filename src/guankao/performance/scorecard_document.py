@@ -1,0 +1,285 @@
+"""The scorecard (績效燈號) as a Document, a Workbook and JSON with a stable schema; no database.
+
+Every light is written with its word and shape as well as its colour name, so that a printed,
+black-and-white or read-aloud scorecard loses nothing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from guankao.documents.model import (
+    Cell,
+    CellValue,
+    Column,
+    Document,
+    Heading,
+    Paragraph,
+    Sheet,
+    SheetColumn,
+    Table,
+    Workbook,
+)
+from guankao.performance.report_model import MILESTONE, plain_number
+from guankao.performance.scorecard import LIGHT_SHAPE, LIGHT_TEXT, Light, MeasureCard, Scorecard
+from guankao.tw import format_count, format_roc_date
+
+FORMATS = ("html", "pdf", "odt", "docx", "ods", "xlsx", "csv", "json")
+SCHEMA = "guankao/performance-scorecard/1"
+
+
+def title(card: Scorecard) -> str:
+    return _("%(title)s 績效燈號") % {"title": card.report.title}
+
+
+def _figure(value: Decimal | None, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    number = plain_number(value)
+    text = format_count(number) if isinstance(number, int) else f"{number:,f}"
+    return f"{text}{unit}"
+
+
+def _target(card: MeasureCard) -> str:
+    m = card.measure
+    if m.kind == MILESTONE:
+        return format_roc_date(m.due) if m.due else "—"
+    return _figure(m.target, m.unit)
+
+
+def _actual(card: MeasureCard) -> str:
+    m = card.measure
+    if m.kind == MILESTONE:
+        return format_roc_date(m.done) if m.done else _("未完成")
+    return _figure(m.actual, m.shown_actual_unit)
+
+
+def _achievement(card: MeasureCard) -> str:
+    return "—" if card.achievement is None else f"{card.achievement.normalize():f}%"
+
+
+def light_label(light: Light) -> str:
+    """「■ 落後」: the shape and the word of a light."""
+    return f"{LIGHT_SHAPE[light]} {LIGHT_TEXT[light]}"
+
+
+def _previous(card: MeasureCard) -> str:
+    if card.previous is None:
+        return "—"
+    unit = card.measure.shown_actual_unit
+    return _("%(year)d年：%(actual)s") % {
+        "year": card.previous.year,
+        "actual": _figure(card.previous.actual, unit),
+    }
+
+
+def _flags(card: MeasureCard) -> str:
+    flags = []
+    if not card.reviewed:
+        flags.append(_("未達目標而無檢討"))
+    if card.target_below_previous_actual:
+        flags.append(_("目標低於前一年實際值"))
+    return "；".join(flags)
+
+
+HEADERS = (
+    ("reference", 6),
+    ("label", 26),
+    ("target", 11),
+    ("actual", 11),
+    ("achievement", 9),
+    ("light", 9),
+    ("previous", 14),
+    ("flags", 14),
+)
+
+
+def _header_text() -> dict[str, str]:
+    return {
+        "reference": _("編號"),
+        "label": _("衡量標準"),
+        "target": _("目標值"),
+        "actual": _("實際值"),
+        "achievement": _("達成率"),
+        "light": _("燈號"),
+        "previous": _("前一年實際值"),
+        "flags": _("提醒"),
+    }
+
+
+def row_texts(card: MeasureCard) -> dict[str, str]:
+    """The printed cells of one measure's row, by column."""
+    return {
+        "reference": card.reference,
+        "label": card.measure.label,
+        "target": _target(card),
+        "actual": _actual(card),
+        "achievement": _achievement(card),
+        "light": light_label(card.light),
+        "previous": _previous(card),
+        "flags": _flags(card),
+    }
+
+
+def summary(card: Scorecard) -> str:
+    """「83 項衡量標準：達標 80、接近 2、落後 1、無資料 0；未達目標而無檢討 1 項。」"""
+    counts = "、".join(f"{LIGHT_TEXT[light]} {card.counts[light]}" for light in Light)
+    text = _("%(n)d 項衡量標準：%(counts)s") % {"n": len(card.cards), "counts": counts}
+    if card.unreviewed:
+        text += _("；未達目標而無檢討 %(n)d 項（%(refs)s）") % {
+            "n": len(card.unreviewed),
+            "refs": "、".join(c.reference for c in card.unreviewed),
+        }
+    if card.calibration:
+        text += _("；目標低於前一年實際值 %(n)d 項") % {"n": len(card.calibration)}
+    return text + "。"
+
+
+def document(card: Scorecard) -> Document:
+    """The printable scorecard: a summary, the legend, and one table row per measure."""
+    names = _header_text()
+    header = tuple(Cell.of(names[key], header=True, align="center") for key, _w in HEADERS)
+    body = tuple(
+        tuple(
+            Cell.of(
+                value,
+                align="end" if key in {"target", "actual", "achievement"} else "start",
+            )
+            for key, value in row_texts(c).items()
+        )
+        for c in card.cards
+    )
+    legend = "\n".join(f"{light_label(light)}：{rule}" for light, rule in card.legend.describe())
+    return Document(
+        title=title(card),
+        blocks=(
+            Paragraph(summary(card)),
+            Heading(_("燈號說明")),
+            Paragraph(legend),
+            Heading(_("各項衡量標準")),
+            Table(
+                columns=tuple(Column(width) for _key, width in HEADERS),
+                header_rows=(header,),
+                body_rows=body,
+                name="scorecard",
+                caption=_("各項衡量標準的目標、實際、達成率與燈號"),
+            ),
+        ),
+    )
+
+
+def workbook(card: Scorecard) -> Workbook:
+    """One row per measure with the numbers as numbers (open data, spreadsheets)."""
+    columns = (
+        SheetColumn(_("計畫編號"), "integer", 8),
+        SheetColumn(_("計畫名稱"), "text", 24),
+        SheetColumn(_("指標編號"), "integer", 8),
+        SheetColumn(_("衡量指標"), "text", 30, wrap=True),
+        SheetColumn(_("衡量標準順序"), "integer", 8),
+        SheetColumn(_("衡量標準"), "text", 24),
+        SheetColumn(_("類型"), "text", 8),
+        SheetColumn(_("目標值"), "decimal", 12),
+        SheetColumn(_("實際值"), "decimal", 12),
+        SheetColumn(_("單位"), "text", 6),
+        SheetColumn(_("達成率（%）"), "decimal", 10),
+        SheetColumn(_("燈號"), "text", 8),
+        SheetColumn(_("燈號說明"), "text", 8),
+        SheetColumn(_("已檢討"), "text", 6),
+        SheetColumn(_("前一年度"), "integer", 8),
+        SheetColumn(_("前一年實際值"), "decimal", 12),
+        SheetColumn(_("目標低於前一年實際值"), "text", 8),
+    )
+    rows: list[tuple[CellValue, ...]] = []
+    for c in card.cards:
+        m = c.measure
+        rows.append(
+            (
+                c.plan.number,
+                c.plan.name,
+                c.indicator.number,
+                c.indicator.text,
+                m.position,
+                m.label,
+                m.kind,
+                m.target,
+                m.actual,
+                m.shown_actual_unit,
+                c.achievement,
+                c.light.value,
+                str(LIGHT_TEXT[c.light]),
+                _("是") if c.reviewed else _("否"),
+                c.previous.year if c.previous else None,
+                c.previous.actual if c.previous else None,
+                _("是") if c.target_below_previous_actual else _("否"),
+            )
+        )
+    return Workbook(title=title(card), sheets=(Sheet(_("績效燈號"), columns, tuple(rows)),))
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    plain = plain_number(value)
+    return plain if isinstance(plain, int) else float(plain)
+
+
+def measure_json(card: MeasureCard) -> dict[str, Any]:
+    """One measure of the JSON scorecard (the field list is in docs/performance.md)."""
+    m = card.measure
+    return {
+        "id": m.id,
+        "plan": card.plan.number,
+        "indicator": card.indicator.number,
+        "measure": m.position,
+        "reference": card.reference,
+        "plan_name": card.plan.name,
+        "indicator_text": card.indicator.text,
+        "label": m.label,
+        "kind": m.kind,
+        "target": _number(m.target),
+        "actual": _number(m.actual),
+        "unit": m.shown_actual_unit,
+        "due": m.due.isoformat() if m.due else None,
+        "done": m.done.isoformat() if m.done else None,
+        "achievement": _number(card.achievement),
+        "light": card.light.value,
+        "reviewed": card.reviewed,
+        "previous": (
+            {"year": card.previous.year, "actual": _number(card.previous.actual)}
+            if card.previous
+            else None
+        ),
+        "target_below_previous_actual": card.target_below_previous_actual,
+    }
+
+
+def data(card: Scorecard) -> dict[str, Any]:
+    """The scorecard as JSON with the schema :data:`SCHEMA`."""
+    report = card.report
+    return {
+        "schema": SCHEMA,
+        "department": {"slug": report.department_slug, "name": report.department_name},
+        "jurisdiction": report.jurisdiction_name,
+        "year": {"roc": report.roc_year, "gregorian": report.year},
+        "title": report.title,
+        "status": report.status,
+        "legend": {
+            "green_at": _number(card.legend.green_at),
+            "yellow_at": _number(card.legend.yellow_at),
+        },
+        "counts": {light.value: card.counts[light] for light in Light},
+        "measures": [measure_json(c) for c in card.cards],
+    }
+
+
+def render(card: Scorecard, format_name: str) -> bytes:
+    """The scorecard in one of :data:`FORMATS`."""
+    from guankao.documents.formats import ReportFunctions
+    from guankao.documents.formats import render as render_format
+
+    if format_name not in FORMATS:
+        raise ValueError(f"unknown format {format_name!r}")
+    return render_format(format_name, ReportFunctions(card, document, workbook, data))

@@ -1,0 +1,58 @@
+"""The scorecard (績效燈號) page and its downloads: public once the report is published (drawn
+from the published revision), staff of the department before that and while correcting."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from guankao.documents.formats import FORMATS
+from guankao.performance import scorecard_document, selectors
+from guankao.performance.models import PerformanceReport, ReportStatus
+from guankao.performance.scorecard import Light
+from guankao.performance.views.access import Missing, explains_missing, is_staff
+from guankao.performance.views.public import file_response, readable_report
+
+
+def _card(request: HttpRequest, report: PerformanceReport) -> selectors.Scorecard:
+    live = is_staff(request, report.department) and report.status != ReportStatus.PUBLISHED
+    return selectors.scorecard_of(report, public=not live)
+
+
+@explains_missing
+def scorecard_page(request: HttpRequest, org: str, year: int) -> HttpResponse:
+    """Every measure with target, actual, 達成率 and light; below-target measures without a
+    review flagged; targets set below last year's actual flagged for calibration."""
+    report = readable_report(request, org, year)
+    if isinstance(report, HttpResponse):
+        return report
+    card = _card(request, report)
+    return render(
+        request,
+        "performance/scorecard.html",
+        {
+            "report": report,
+            "card": card,
+            "rows": [(c, scorecard_document.row_texts(c)) for c in card.cards],
+            "org": org,
+            "year": year,
+            "lights": [(light, card.counts[light]) for light in Light],
+            "legend": card.legend.describe(),
+            "summary": scorecard_document.summary(card),
+            "formats": [FORMATS[name] for name in scorecard_document.FORMATS],
+            "staff": is_staff(request, report.department),
+        },
+    )
+
+
+@explains_missing
+def scorecard_download(request: HttpRequest, org: str, year: int, fmt: str) -> HttpResponse:
+    """The scorecard as a file (same access as its page)."""
+    if fmt not in scorecard_document.FORMATS:
+        raise Missing(_("不支援的格式：%(format)s") % {"format": fmt})
+    report = readable_report(request, org, year)
+    if isinstance(report, HttpResponse):
+        return report
+    card = _card(request, report)
+    return file_response(scorecard_document.render(card, fmt), fmt, scorecard_document.title(card))
