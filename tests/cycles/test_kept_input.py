@@ -263,23 +263,28 @@ def test_a_post_after_the_idle_limit_is_given_back_after_signing_in(
     police = demo.submission(POLICE)
     before = state(police)
     passwords = {username: password for _role, username, password in demo.credentials}
-    client = client_for("demo-reporter-police")
+    # CSRF enforced as in production: the genuine token of the page makes the post keepable.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(demo.user("demo-reporter-police"))
     edit = reverse("cycles:submission_edit", args=[police.pk])
-    client.get(edit)
+    token = page_of(client.get(edit)).xpath('//input[@name="csrfmiddlewaretoken"]/@value')[0]
     _expire(client)
-    data = typed(police) | {"csrfmiddlewaretoken": "x"}
+    data = typed(police) | {"csrfmiddlewaretoken": token}
     entries = list(submission_whole(police.pk).task_entries.all())
     data[f"t{entries[0].pk}-new_files"] = upload("活動照片.png", png_bytes())
     response = client.post(edit, data)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login")) and "next=" in response["Location"]
     assert state(police) == before
+    login_page = page_of(client.get(response["Location"]))
+    token = login_page.xpath('//input[@name="csrfmiddlewaretoken"]/@value')[0]
     signed_in = client.post(
         reverse("core:login"),
         {
             "username": "demo-reporter-police",
             "password": passwords["demo-reporter-police"],
             "next": edit,
+            "csrfmiddlewaretoken": token,
         },
     )
     assert signed_in.status_code == 302 and signed_in["Location"] == edit
@@ -323,17 +328,20 @@ def test_a_kept_post_goes_only_to_the_person_who_typed_it(
     assert KEPT_POST not in client.session
 
 
-def test_a_forged_late_post_is_not_kept(demo: Demo, settings: Any) -> None:
+@pytest.mark.parametrize("genuine", [True, False])
+def test_a_forged_late_post_is_not_kept(genuine: bool, demo: Demo) -> None:
     """The view's CSRF check never runs for a signed-out post, so the keeping checks it."""
     police = demo.submission(POLICE)
     client = Client(enforce_csrf_checks=True)
     client.force_login(demo.user("demo-reporter-police"))
     edit = reverse("cycles:submission_edit", args=[police.pk])
-    client.get(edit)
+    token = page_of(client.get(edit)).xpath('//input[@name="csrfmiddlewaretoken"]/@value')[0]
     _expire(client)
-    response = client.post(edit, typed(police) | {"csrfmiddlewaretoken": "forged"})
+    response = client.post(
+        edit, typed(police) | {"csrfmiddlewaretoken": token if genuine else "x" * 64}
+    )
     assert response.status_code == 302
-    assert KEPT_POST not in client.session
+    assert (KEPT_POST in client.session) is genuine
 
 
 def test_the_keep_alive_counts_as_activity(demo: Demo, client_for: ClientFor) -> None:
@@ -503,3 +511,23 @@ def test_the_sign_in_page_has_the_summary(demo: Demo) -> None:
     _title, lines = summary(missing)
     assert [href for href, _text in lines] == ["#id_username", "#id_password"]
     assert missing.xpath('//*[@id="id_password"]')[0].get("aria-invalid") == "true"
+
+
+def test_the_password_change_page_has_the_summary(demo: Demo, client_for: ClientFor) -> None:
+    client = client_for("demo-reporter-police")
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "wrong",
+            "new_password1": "a-Long-enough-passphrase-42",
+            "new_password2": "a-Long-enough-passphrase-43",
+        },
+    )
+    assert response.status_code == 200
+    page = page_of(response)
+    _title, lines = summary(page)
+    hrefs = [href for href, _text in lines]
+    assert "#id_old_password" in hrefs and "#id_new_password2" in hrefs
+    (field,) = page.xpath('//*[@id="id_new_password2"]')
+    assert field.get("aria-invalid") == "true"
+    assert "field-error" in field.xpath("ancestor::div[1]")[0].get("class")

@@ -22,7 +22,8 @@
   function schedule() {
     clearTimeout(warnTimer); clearTimeout(endTimer);
     banner.hidden = true;
-    warnTimer = setTimeout(function () { banner.hidden = false; button.focus(); }, Math.max(idle - lead, 0));
+    // Shown without taking focus: the person may be typing; role=alert announces it.
+    warnTimer = setTimeout(function () { banner.hidden = false; }, Math.max(idle - lead, 0));
     endTimer = setTimeout(showEnded, idle);
   }
   function showEnded() {
