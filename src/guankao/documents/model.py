@@ -96,7 +96,32 @@ class Table:
         return layout(self.header_rows + self.body_rows, len(self.columns))
 
 
-Block = Heading | Paragraph | Footnote | Table
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A chart as a complete ``<svg>`` element plus the same numbers as a table.
+
+    Built by :mod:`guankao.documents.charts` (pygal, decision 0071), never by hand. ``width`` and
+    ``height`` are the SVG's viewBox, so a renderer can keep its proportions. The SVG carries
+    ``role="img"`` and a ``<title>``/``<desc>`` named by ``aria-labelledby``; ``table`` holds
+    every number the picture shows, so nobody depends on seeing the picture.
+    """
+
+    title: str
+    description: str
+    svg: str
+    width: int
+    height: int
+    table: Table
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A chart in the flow of a document, printed with its data table under it."""
+
+    chart: Chart
+
+
+Block = Heading | Paragraph | Footnote | Table | Figure
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,8 @@ from docx.shared import Cm, Pt, RGBColor, Twips
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from guankao.documents.model import Cell, Document, Footnote, Heading, Paragraph, Table
+from guankao.documents.model import Cell, Document, Figure, Footnote, Heading, Paragraph, Table
+from guankao.documents.render import raster
 
 PAGE_WIDTH_CM = 21.0
 PAGE_HEIGHT_CM = 29.7
@@ -229,6 +230,26 @@ def _table(docx: DocxDocument, table: Table) -> None:
         tbl.append(tr)
 
 
+def _figure(docx: DocxDocument, figure: Figure) -> None:
+    """The chart as a PNG (Word has no portable SVG; Typst draws it as in the PDF), with its
+    title and description as the picture's alternative text, then its data table."""
+    chart = figure.chart
+    paragraph = docx.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.keep_with_next = True
+    shape = paragraph.add_run().add_picture(
+        io.BytesIO(raster.png(chart)), width=Cm(raster.WIDTH_CM)
+    )
+    properties = shape._inline.docPr
+    properties.set("title", chart.title)
+    properties.set("descr", chart.description)
+    caption = docx.add_paragraph()
+    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption.paragraph_format.keep_with_next = True
+    caption.add_run(chart.table.caption).font.size = Pt(10)
+    _table(docx, chart.table)
+
+
 def render(document: Document) -> bytes:
     """The document as an editable DOCX file."""
     docx = new_docx()
@@ -253,6 +274,8 @@ def render(document: Document) -> bytes:
         elif isinstance(block, Footnote):
             paragraph = docx.add_paragraph()
             paragraph.add_run(block.text).font.size = Pt(9.5)
+        elif isinstance(block, Figure):
+            _figure(docx, block)
         else:
             _table(docx, block)
     buffer = io.BytesIO()

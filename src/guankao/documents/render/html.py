@@ -6,8 +6,9 @@ import json
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
-from guankao.documents.model import Document, Footnote, Heading, Paragraph, Table
+from guankao.documents.model import Block, Document, Figure, Footnote, Heading, Paragraph, Table
 
 
 def _page_content(label: str) -> str:
@@ -27,17 +28,29 @@ def _page_content(label: str) -> str:
     return " ".join(parts) or '""'
 
 
-def _block(block: Heading | Paragraph | Footnote | Table) -> dict[str, Any]:
+def _table(table: Table) -> dict[str, Any]:
+    total = sum(c.width for c in table.columns) or 1
+    widths = [f"{100 * c.width / total:.2f}" for c in table.columns]
+    table.grid()  # a malformed table fails here, not as shifted columns in print
+    return {"kind": "table", "item": table, "widths": widths}
+
+
+def _block(block: Block) -> dict[str, Any]:
     if isinstance(block, Heading):
         return {"kind": "heading", "item": block}
     if isinstance(block, Paragraph):
         return {"kind": "paragraph", "item": block, "lines": block.text.split("\n")}
     if isinstance(block, Footnote):
         return {"kind": "footnote", "item": block}
-    total = sum(c.width for c in block.columns) or 1
-    widths = [f"{100 * c.width / total:.2f}" for c in block.columns]
-    block.grid()  # a malformed table fails here, not as shifted columns in print
-    return {"kind": "table", "item": block, "widths": widths}
+    if isinstance(block, Figure):
+        # The SVG is lxml's serialisation of pygal's tree (documents.charts): text escaped.
+        return {
+            "kind": "figure",
+            "item": block,
+            "svg": mark_safe(block.chart.svg),  # noqa: S308
+            "table": _table(block.chart.table),
+        }
+    return _table(block)
 
 
 def context(document: Document) -> dict[str, Any]:

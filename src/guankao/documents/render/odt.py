@@ -7,6 +7,7 @@ page number in the footer; Noto Sans CJK TC for Chinese text.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -16,7 +17,17 @@ from odfdo import Element, Header, Style, XmlPart
 from odfdo import Paragraph as OdfParagraph
 from odfdo import Table as OdfTable
 
-from guankao.documents.model import Block, Cell, Document, Footnote, Heading, Paragraph, Table
+from guankao.documents.model import (
+    Block,
+    Cell,
+    Document,
+    Figure,
+    Footnote,
+    Heading,
+    Paragraph,
+    Table,
+)
+from guankao.documents.render import raster
 from guankao.documents.render.odfxml import paragraph, sub, tree
 
 PAGE_WIDTH_CM = 21.0
@@ -91,6 +102,15 @@ def _install_styles(odf: OdfDocument, document: Document) -> None:
             '<style:style style:name="GkHeadCell" style:family="table-cell">'
             '<style:table-cell-properties fo:border="0.5pt solid #000000" fo:padding="0.08cm"'
             ' fo:background-color="#f2f2f2" style:vertical-align="middle"/></style:style>'
+        ),
+        _paragraph_style(document, "GkFigure", align="center", keep_with_next=True),
+        _paragraph_style(
+            document, "GkFigureCaption", size="10pt", align="center", keep_with_next=True
+        ),
+        style(
+            '<style:style style:name="GkFrame" style:family="graphic">'
+            '<style:graphic-properties style:vertical-pos="top" style:vertical-rel="baseline"'
+            ' fo:border="none" fo:padding="0cm"/></style:style>'
         ),
         # Rows stay on one page, as in the printed report.
         style(
@@ -209,6 +229,48 @@ def _cell(row: Any, cell: Cell | None, *, head: bool) -> None:
         paragraph(result, line, paragraph_style)
 
 
+def _figure(odf: OdfDocument, figure: Figure, index: int) -> list[Element]:
+    """The chart as an embedded SVG (a PNG of it second, for readers without SVG), its title
+    and description on the frame, then its data table with the caption above it."""
+    chart = figure.chart
+    # Named by content, so the same chart gives the same package (decision 0053).
+    base = f"Pictures/chart-{hashlib.sha256(chart.svg.encode()).hexdigest()[:16]}"
+    container = odf.container
+    if container is None:  # odfdo's Document("text") always has one
+        raise TypeError("the ODT has no package")
+    for extension, media_type, data in (
+        ("svg", "image/svg+xml", chart.svg.encode()),
+        ("png", "image/png", raster.png(chart)),
+    ):
+        container.set_part(f"{base}.{extension}", data)
+        odf.manifest.add_full_path(f"{base}.{extension}", media_type)
+    holder = OdfParagraph("", style="GkFigure")
+    frame = sub(
+        tree(holder),
+        "draw:frame",
+        draw__style_name="GkFrame",
+        draw__name=f"Chart{index}",
+        text__anchor_type="as-char",
+        svg__width=f"{raster.WIDTH_CM:.2f}cm",
+        svg__height=f"{raster.height_cm(chart):.2f}cm",
+        draw__z_index=0,
+    )
+    for extension, media_type in (("svg", "image/svg+xml"), ("png", "image/png")):
+        sub(
+            frame,
+            "draw:image",
+            xlink__href=f"{base}.{extension}",
+            xlink__type="simple",
+            xlink__show="embed",
+            xlink__actuate="onLoad",
+            draw__mime_type=media_type,
+        )
+    sub(frame, "svg:title").text = chart.title
+    sub(frame, "svg:desc").text = chart.description
+    caption = OdfParagraph(chart.table.caption, style="GkFigureCaption")
+    return [holder, caption, _table(odf, chart.table, index)]
+
+
 def _block(odf: OdfDocument, block: Block, index: int) -> list[Element]:
     if isinstance(block, Heading):
         heading = Header(block.level, block.text)
@@ -220,6 +282,8 @@ def _block(odf: OdfDocument, block: Block, index: int) -> list[Element]:
         return [OdfParagraph(line, style=body_style) for line in block.text.split("\n")]
     if isinstance(block, Footnote):
         return [OdfParagraph(block.text, style="GkFootnote")]
+    if isinstance(block, Figure):
+        return _figure(odf, block, index)
     return [_table(odf, block, index)]
 
 

@@ -17,7 +17,16 @@ from typing import Any
 
 import typst
 
-from guankao.documents.model import Cell, Document, Footnote, Heading, Paragraph, Table
+from guankao.documents.model import (
+    Block,
+    Cell,
+    Document,
+    Figure,
+    Footnote,
+    Heading,
+    Paragraph,
+    Table,
+)
 
 logger = logging.getLogger(__name__)
 TEMPLATE = Path(__file__).with_name("pdf.typ")
@@ -65,21 +74,28 @@ def _table_rows(table: Table) -> list[list[dict[str, Any]]]:
     return rows
 
 
-def _block(block: Heading | Paragraph | Footnote | Table) -> dict[str, Any]:
+def _table(table: Table) -> dict[str, Any]:
+    return {
+        "kind": "table",
+        "widths": [c.width for c in table.columns],
+        "repeat_header": table.repeat_header,
+        "caption": table.caption,
+        "header_rows": [[asdict(c) for c in row] for row in table.header_rows],
+        "body_rows": _table_rows(table),  # grid() in it refuses a malformed table
+    }
+
+
+def _block(block: Block) -> dict[str, Any]:
     if isinstance(block, Heading):
         return {"kind": "heading", "text": block.text, "level": block.level}
     if isinstance(block, Paragraph):
         return {"kind": "paragraph", "lines": block.text.split("\n"), "indent": block.indent}
     if isinstance(block, Footnote):
         return {"kind": "footnote", "text": block.text}
-    return {
-        "kind": "table",
-        "widths": [c.width for c in block.columns],
-        "repeat_header": block.repeat_header,
-        "caption": block.caption,
-        "header_rows": [[asdict(c) for c in row] for row in block.header_rows],
-        "body_rows": _table_rows(block),  # grid() in it refuses a malformed table
-    }
+    if isinstance(block, Figure):
+        # Typst draws the SVG itself, text as text in the embedded font (so pdftotext reads it).
+        return {"kind": "figure", "svg": block.chart.svg, "table": _table(block.chart.table)}
+    return _table(block)
 
 
 def payload(document: Document) -> str:
