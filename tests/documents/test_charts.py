@@ -235,3 +235,14 @@ def test_text_is_escaped_not_read_as_markup() -> None:
     assert next(root.iter(f"{SVG}title")).text == "<b>A&B</b>"
     assert next(root.iter(f"{SVG}desc")).text == "x < y"
     assert "<i>" not in chart.svg and "<b>" not in chart.svg
+
+
+def test_charts_without_any_value_or_with_negative_values_still_render() -> None:
+    empty = bar_chart("t", "d", [Bar("甲", None, "white")])
+    assert [v.text for v in texts(parse(empty.svg), "value")] == ["○無資料"]
+    assert [c.text for c in empty.table.body_rows[0]] == ["甲", "—", "○無資料"]
+    gap = line_chart("t", "d", [Point(108, None)])
+    assert [c.text for c in gap.table.body_rows[0]] == ["108年", "—"]
+    falling = line_chart("t", "d", [Point(107, -5), Point(108, 10)])
+    labels = [t.text for t in parse(falling.svg).iter(f"{SVG}text")]
+    assert any(label and label.startswith("-") for label in labels)  # the axis goes below zero

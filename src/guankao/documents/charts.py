@@ -188,7 +188,7 @@ def line_chart(
             legend_at_bottom=True,
             legend_at_bottom_columns=2,
             include_x_axis=True,  # a trend drawn from zero does not exaggerate a change
-            range=(0, max(numbers, default=1) * 1.1 or 1),
+            range=(min([0.0, *numbers]), max(numbers, default=1) * 1.1 or 1),
             value_formatter=_number,
             dots_size=4,
             x_label_rotation=0 if len(years) <= 8 else 45,
