@@ -12,17 +12,42 @@ from guankao.core.forms import RocDateField
 from guankao.performance.exceptions import InvalidInput
 from guankao.performance.models import ControlCode, MeasureKind, RateMethod, ReportStatus
 
+# The plan editor's one <form>: every row's inputs belong to it, so any 儲存 sends every row
+# and nothing typed in another row is lost (decision 0070).
+EDITOR_FORM_ID = "plans-save"
+
+
+class TextField(forms.CharField):
+    """Text as it is stored: browsers send a textarea's line ends as CRLF, the data keeps LF.
+
+    ``has_changed`` compares the stored text as the field would clean it (stripped, LF), so a
+    row posted back untouched is not a change — the plan editor writes only changed rows, and
+    an indicator of three lines would otherwise be rewritten (as CRLF) on every save."""
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        if isinstance(value, str):
+            return value.replace("\r\n", "\n").replace("\r", "\n")
+        return value
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return super().has_changed(self.to_python(initial), data)
+
 
 class InlineForm(forms.Form):
-    """A form whose inputs sit in table cells: each input names its <form> element (HTML
-    ``form`` attribute, id ``form-<html_id>``) and carries its label for screen readers."""
+    """A form whose inputs sit in table cells: each input names the editor's <form> element
+    (HTML ``form`` attribute, ``EDITOR_FORM_ID``) and carries its label for screen readers.
 
-    def __init__(self, *args: Any, html_id: str, **kwargs: Any) -> None:
+    ``html_id`` is the row's prefix (``p12``, ``i3``, ``m40``); ``error_context`` names the row
+    in the error summary (「衡量標準 1.2.1，」), since the same label recurs on every row."""
+
+    def __init__(self, *args: Any, html_id: str, error_context: str = "", **kwargs: Any) -> None:
         kwargs.setdefault("prefix", html_id)
         super().__init__(*args, **kwargs)
-        self.html_id = f"form-{html_id}"
+        self.html_id = html_id
+        self.error_context = error_context
         for field in self.fields.values():
-            field.widget.attrs["form"] = self.html_id
+            field.widget.attrs["form"] = EDITOR_FORM_ID
             field.widget.attrs["aria-label"] = str(field.label)
 
 
@@ -35,63 +60,63 @@ def show_errors(form: forms.Form, error: InvalidInput) -> None:
 
 
 class PlanForm(InlineForm):
-    name = forms.CharField(label=_("計畫名稱"), max_length=200)
+    name = TextField(label=_("計畫名稱"), max_length=200)
     budget_thousands = forms.IntegerField(label=_("預算金額（千元）"))
     executed_thousands = forms.IntegerField(label=_("執行數（千元）"), required=False)
     control_code = forms.TypedChoiceField(
         label=_("管考代碼"), choices=ControlCode.choices, coerce=int
     )
-    control_note = forms.CharField(label=_("管考代碼註明"), max_length=200, required=False)
+    control_note = TextField(label=_("管考代碼註明"), max_length=200, required=False)
     reported_rate = forms.DecimalField(
         label=_("執行率（%，填報）"), max_digits=6, decimal_places=2, required=False
     )
 
 
 class IndicatorForm(InlineForm):
-    text = forms.CharField(label=_("衡量指標"), widget=forms.Textarea(attrs={"rows": 3}))
-    standard_text = forms.CharField(label=_("衡量標準"), widget=forms.Textarea(attrs={"rows": 3}))
-    achievement_text = forms.CharField(
+    text = TextField(label=_("衡量指標"), widget=forms.Textarea(attrs={"rows": 3}))
+    standard_text = TextField(label=_("衡量標準"), widget=forms.Textarea(attrs={"rows": 3}))
+    achievement_text = TextField(
         label=_("執行績效"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
 
 class MeasureForm(InlineForm):
-    label = forms.CharField(label=_("說明"), max_length=200)
+    label = TextField(label=_("說明"), max_length=200)
     target = forms.DecimalField(label=_("目標值"), max_digits=16, decimal_places=2, required=False)
     actual = forms.DecimalField(label=_("實際值"), max_digits=16, decimal_places=2, required=False)
-    unit = forms.CharField(label=_("單位"), max_length=10, required=False)
-    actual_unit = forms.CharField(label=_("實際值單位"), max_length=10, required=False)
+    unit = TextField(label=_("單位"), max_length=10, required=False)
+    actual_unit = TextField(label=_("實際值單位"), max_length=10, required=False)
     due = RocDateField(label=_("預定完成日"), required=False)
     done = RocDateField(label=_("實際完成日"), required=False)
 
 
 class NewPlanForm(forms.Form):
-    name = forms.CharField(label=_("計畫名稱"), max_length=200)
+    name = TextField(label=_("計畫名稱"), max_length=200)
     budget_thousands = forms.IntegerField(label=_("預算金額（千元）"))
     control_code = forms.TypedChoiceField(
         label=_("管考代碼"), choices=ControlCode.choices, coerce=int, initial=5
     )
-    control_note = forms.CharField(label=_("管考代碼註明"), max_length=200, required=False)
+    control_note = TextField(label=_("管考代碼註明"), max_length=200, required=False)
 
 
 class NewIndicatorForm(forms.Form):
-    text = forms.CharField(label=_("衡量指標"), widget=forms.Textarea(attrs={"rows": 2}))
-    standard_text = forms.CharField(label=_("衡量標準"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = TextField(label=_("衡量指標"), widget=forms.Textarea(attrs={"rows": 2}))
+    standard_text = TextField(label=_("衡量標準"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class NewMeasureForm(forms.Form):
-    label = forms.CharField(label=_("說明"), max_length=200)
+    label = TextField(label=_("說明"), max_length=200)
     kind = forms.ChoiceField(label=_("類型"), choices=MeasureKind.choices)
     target = forms.DecimalField(label=_("目標值"), max_digits=16, decimal_places=2, required=False)
-    unit = forms.CharField(label=_("單位"), max_length=10, required=False)
+    unit = TextField(label=_("單位"), max_length=10, required=False)
     due = RocDateField(label=_("預定完成日"), required=False)
 
 
 class ShortfallReviewForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("未達成原因分析"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    improvement = forms.CharField(
+    improvement = TextField(
         label=_("改進措施"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
@@ -101,16 +126,19 @@ class RateMethodForm(forms.Form):
 
 
 class ReportTextForm(forms.Form):
-    title = forms.CharField(label=_("標題"), max_length=200)
-    preface = forms.CharField(label=_("壹、前言"), widget=forms.Textarea(attrs={"rows": 8}))
-    code_footnote = forms.CharField(
+    title = TextField(label=_("標題"), max_length=200)
+    preface = TextField(label=_("壹、前言"), widget=forms.Textarea(attrs={"rows": 8}))
+    code_footnote = TextField(
         label=_("管考方式代碼說明"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
 
 class AchievementForm(forms.Form):
-    title = forms.CharField(label=_("標題"), max_length=200)
-    body = forms.CharField(
+    # Set by the page: which item of 伍 the form is (the error summary names it).
+    error_context = ""
+
+    title = TextField(label=_("標題"), max_length=200)
+    body = TextField(
         label=_("內容"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
