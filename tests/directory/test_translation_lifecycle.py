@@ -183,3 +183,30 @@ def get_draft_pk() -> int:
     from guankao.divisions.models import DivisionTable
 
     return DivisionTable.objects.get(jurisdiction__slug="keelung", effective_month="2025-03-01").pk
+
+
+def test_an_edit_in_the_table_editor_keeps_the_translations_too() -> None:
+    """``task_upsert`` (the editor's write) carries them over like an import."""
+    from guankao.divisions.models import DivisionTable, Task
+    from guankao.divisions.services import division_table_copy, task_upsert
+    from guankao.tw import YearMonth
+
+    table = DivisionTable.objects.for_jurisdiction("keelung").get()
+    draft = division_table_copy(source=table, version=YearMonth(2025, 1), actor=None)
+    assert draft.is_draft
+    task = Task.objects.get(table=draft, agency__slug="keelung-civil-affairs", number=4)
+    task_upsert(
+        table=draft,
+        agency=task.agency,
+        number=4,
+        numbered=True,
+        area=task.area,
+        text="辦理歸化國籍測試及說明會。",
+        position=task.position,
+        co_leads=[],
+        actor=None,
+    )
+    copy = ContentTranslation.objects.get(
+        kind=ContentKind.TASK, source="辦理歸化國籍測試及說明會。", language="vi"
+    )
+    assert (copy.status, copy.previous_source) == (TranslationStatus.OUTDATED, OLD)

@@ -122,9 +122,12 @@ def test_tasks_no_longer_listed_are_deleted_and_changes_audited() -> None:
     # The changed text keeps its translations, copied to the new text as outdated (0065).
     translated = ContentTranslation.objects.filter(kind="task", source=second.text).count()
     assert translated > 0
-    assert [e.action for e in new] == ["update", "set_co_leads", "delete"] + [
-        "outdate"
-    ] * translated
+    assert [e.action for e in new] == [
+        "update",
+        "set_co_leads",
+        *["outdate"] * translated,
+        "delete",
+    ]
     assert not Task.objects.filter(table=table, agency=first.agency, number=first.number).exists()
     assert Task.objects.filter(table=table).count() == 2 + len(rest)
     assert tasks[0].text == "改過的文字。" and list(tasks[0].co_leads.all()) == [third.agency]

@@ -184,13 +184,11 @@ def _texts_changed(
     rows: Sequence[TaskRow],
     existing: dict[tuple[int, int], Task],
     actor: Actor,
-    *,
-    new_rows: bool,
 ) -> None:
-    """Tell the apps above which task texts this write changed (``signals.task_texts_changed``):
-    against the same task before, or for a task new to ``table``, against the published version
-    before it."""
-    previous = table.previous_published() if new_rows else None
+    """Tell the apps above which new tasks of ``table`` have another text than the same task
+    (agency and number) in the published version before it (``signals.task_texts_changed``);
+    a task updated in place is announced by ``task_upsert``."""
+    previous = table.previous_published()
     before = (
         {
             (agency_id, number): text
@@ -204,7 +202,7 @@ def _texts_changed(
     changes: dict[tuple[str, str], None] = {}
     for row in rows:
         key = (row.agency.pk, row.number)
-        old = existing[key].text if key in existing else before.get(key)
+        old = None if key in existing else before.get(key)
         if old is not None and old != row.text:
             changes[(old, row.text)] = None
     if changes:
@@ -224,7 +222,15 @@ def task_upsert(
     co_leads: list[Agency],
     actor: Actor,
 ) -> Task:
-    """Create or update the task ``number`` of ``agency`` in ``table``, with its co-lead agencies."""
+    """Create or update the task ``number`` of ``agency`` in ``table``, with its co-lead agencies.
+
+    A new text is announced (``signals.task_texts_changed``) so that its translations follow it.
+    """
+    old_text = (
+        Task.objects.filter(table=table, agency=agency, number=number)
+        .values_list("text", flat=True)
+        .first()
+    )
     task = upsert(
         model=Task,
         lookup={"table": table, "agency": agency, "number": number},
@@ -242,6 +248,8 @@ def task_upsert(
             before={"co_leads": before},
             after={"co_leads": after},
         )
+    if old_text is not None and old_text != text:
+        task_texts_changed.send(sender=Task, table=table, changes=[(old_text, text)], actor=actor)
     return task
 
 
@@ -375,7 +383,8 @@ def table_tasks_replace(
             agencies=[agency for row in tasks for agency in (row.agency, *row.co_leads)],
             actor=actor,
         )
-        _texts_changed(table, tasks, existing, actor, new_rows=bool(new))
+        if new:
+            _texts_changed(table, tasks, existing, actor)
     return kept
 
 
