@@ -13,9 +13,15 @@ HELP = "分工表 of a jurisdiction in the published layout, e.g. --jurisdiction
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--jurisdiction`` and, optionally, ``--version`` (ROC year.month; default the newest)."""
+    """``--jurisdiction`` and, optionally, ``--version`` (ROC year.month, a draft too; default
+    the version in force)."""
     parser.add_argument("--jurisdiction", required=True, metavar="SLUG", help="e.g. keelung")
-    parser.add_argument("--version", metavar="ROC", default=None, help="ROC year.month, e.g. 112.7")
+    parser.add_argument(
+        "--version",
+        metavar="ROC",
+        default=None,
+        help="ROC year.month, e.g. 112.7 (default: the published version in force)",
+    )
 
 
 def run(options: dict[str, Any]) -> bytes:
