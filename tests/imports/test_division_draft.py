@@ -169,3 +169,20 @@ def test_an_import_may_not_rewrite_a_published_version(tmp_path: Path) -> None:
     assert police is not None
     assert police.agencies["keelung-police"].phone is not None
     assert police.agencies["keelung-police"].phone.as_written == OLD_PHONE
+
+
+def test_a_new_city_with_only_a_draft_is_not_listed_in_public(tmp_path: Path) -> None:
+    call_command(
+        "import", "division", str(table_file(tmp_path)), "--jurisdiction", "tainan",
+        "--version", "114.3", "--name", "臺南市", stdout=StringIO(),
+    )  # fmt: skip
+    public = Client()
+    index = html.fromstring(public.get("/directory/").content)
+    links = {a.get("href") for a in index.xpath("//main//a")}
+    assert any("/directory/keelung/" in (href or "") for href in links)
+    assert not any("/directory/tainan/" in (href or "") for href in links)
+    assert public.get("/directory/tainan/").status_code == 404
+    call_command(
+        "division", "publish", "--jurisdiction", "tainan", "--version", "114.3", stdout=StringIO()
+    )
+    assert public.get("/directory/tainan/").status_code == 200

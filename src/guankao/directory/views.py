@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
 from guankao.core.models import Jurisdiction
@@ -27,6 +27,7 @@ from guankao.directory.presenters import (
     task_view,
 )
 from guankao.directory.snapshot import Directory, get_directory
+from guankao.divisions.models import TableStatus
 
 View = Callable[..., HttpResponse]
 
@@ -76,10 +77,13 @@ def _common(directory: Directory, code: str) -> dict[str, Any]:
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    """The jurisdictions that have a directory."""
+    """The jurisdictions that have a directory: a table version in force (not only drafts)."""
     code = page_language(request)
     with translation.override(code):
-        jurisdictions = Jurisdiction.objects.filter(division_tables__isnull=False).distinct()
+        jurisdictions = Jurisdiction.objects.filter(
+            division_tables__status=TableStatus.PUBLISHED,
+            division_tables__published_on__lte=timezone.localdate(),
+        ).distinct()
         return render(
             request,
             "directory/index.html",
