@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import openpyxl
+import openpyxl  # type: ignore[import-untyped]
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -130,7 +130,7 @@ def test_last_years_actual_comes_through_the_series_and_a_low_target_is_flagged(
     assert first.target_below_previous_actual
     # Staff correct a link: the indicator starts its own series, last year's actual is gone.
     services.indicator_series_set(
-        indicator=Indicator.objects.get(pk=first.indicator.id), previous=None, actor=None
+        indicator=Indicator.objects.get(pk=first.indicator.id or 0), previous=None, actor=None
     )
     assert selectors.scorecard_of(report, public=False).cards[0].previous is None
 

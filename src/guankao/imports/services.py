@@ -53,7 +53,7 @@ from guankao.imports.readers import read_grids
 from guankao.imports.text import normalise_key
 from guankao.performance.exceptions import PlanRowInvalid
 from guankao.performance.models import Plan
-from guankao.performance.services import check_editable, plans_replace
+from guankao.performance.services import plans_replace, report_ensure
 from guankao.tw import YearMonth, format_roc_date, from_roc_year, parse_phone, parse_roc_date
 
 
@@ -377,16 +377,19 @@ def apply_performance(
         raise ImportFailed(str(parsed.errors[0]))
     ensure_can(actor, Action.DATA_EDIT, target.department)
     year = from_roc_year(target.roc_year)
-    # The performance app's rule: a final report is sent back to draft before its data changes.
-    check_editable(department=target.department, year=year)
+    # The performance app's rule: a final or published year refuses a row that would change
+    # it (plans_replace raises ReportLocked); the same rows again change nothing.
     try:
-        return plans_replace(
+        plans = plans_replace(
             department=target.department, year=year, plans=parsed.plans, actor=actor
         )
     except PlanRowInvalid as problem:
         bad_plan = next(r for r in parsed.plans if r.number == problem.plan)
         bad = next((i for i in bad_plan.indicators if i.number == problem.indicator), bad_plan)
         raise ImportFailed(f"{bad.where}：{'；'.join(problem.messages)}") from None
+    # The year's report exists from now on (a draft), for the report pages and commands.
+    report_ensure(department=target.department, year=year, actor=actor)
+    return plans
 
 
 def read_division(path: Path, *, filename: str, target: DivisionTarget) -> DivisionImport:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guankao.performance import rules
@@ -55,17 +56,20 @@ class Legend:
     def describe(self) -> list[tuple[Light, str]]:
         """Each light with its rule in words, for the legend printed with every scorecard."""
         return [
-            (Light.GREEN, _("達成率 %(g)s%% 以上，或里程碑如期完成") % {"g": _pct(self.green_at)}),
+            (
+                Light.GREEN,
+                gettext("達成率 %(g)s%% 以上，或里程碑如期完成") % {"g": _pct(self.green_at)},
+            ),
             (
                 Light.YELLOW,
-                _("達成率 %(y)s%% 至未滿 %(g)s%%，或里程碑逾期完成")
+                gettext("達成率 %(y)s%% 至未滿 %(g)s%%，或里程碑逾期完成")
                 % {"y": _pct(self.yellow_at), "g": _pct(self.green_at)},
             ),
             (
                 Light.RED,
-                _("達成率未滿 %(y)s%%，或里程碑逾期未完成") % {"y": _pct(self.yellow_at)},
+                gettext("達成率未滿 %(y)s%%，或里程碑逾期未完成") % {"y": _pct(self.yellow_at)},
             ),
-            (Light.WHITE, _("尚無實際值或尚未到期")),
+            (Light.WHITE, gettext("尚無實際值或尚未到期")),
         ]
 
 

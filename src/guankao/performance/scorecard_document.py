@@ -11,11 +11,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from guankao.documents.charts import Bar, bar_chart
 from guankao.documents.model import (
     Cell,
     CellValue,
+    Chart,
     Column,
     Document,
+    Figure,
     Heading,
     Paragraph,
     Sheet,
@@ -23,7 +26,8 @@ from guankao.documents.model import (
     Table,
     Workbook,
 )
-from guankao.performance.report_model import MILESTONE, plain_number
+from guankao.performance import rules
+from guankao.performance.report_model import MILESTONE, chinese_number, plain_number
 from guankao.performance.scorecard import LIGHT_SHAPE, LIGHT_TEXT, Light, MeasureCard, Scorecard
 from guankao.tw import format_count, format_roc_date
 
@@ -138,8 +142,70 @@ def summary(card: Scorecard) -> str:
     return text + "。"
 
 
+def _plan_light(card: Scorecard, rate: Decimal | None) -> Light:
+    if rate is None:
+        return Light.WHITE
+    if rate >= card.legend.green_at:
+        return Light.GREEN
+    return Light.YELLOW if rate >= card.legend.yellow_at else Light.RED
+
+
+def plan_chart(card: Scorecard) -> Chart:
+    """Each plan's measures' mean achievement (each capped at 100%, the 執行率 method of the
+    same name), lit by the legend: which plans are off track, at a glance."""
+    as_of = rules.year_end(card.report.year)
+    bars = []
+    for plan in card.report.plans:
+        rate = rules.measures_rate(plan, as_of=as_of)
+        bars.append(
+            Bar(
+                label=chinese_number(plan.number),
+                value=rate,
+                light=_plan_light(card, rate).value,  # type: ignore[arg-type]
+                detail=plan.name,
+            )
+        )
+    return bar_chart(
+        _("各計畫衡量標準平均達成率"),
+        _("%(title)s各施政計畫的衡量標準平均達成率（每項上限 100%%），依燈號標示。")
+        % {"title": card.report.title},
+        bars,
+    )
+
+
+def shortfall_chart(card: Scorecard) -> Chart | None:
+    """The measures below target, each with its achievement; None when every one is met."""
+    below = [c for c in card.cards if c.below_target and c.achievement is not None]
+    if not below:
+        return None
+    return bar_chart(
+        _("未達目標的衡量標準"),
+        _("%(title)s未達目標的 %(n)d 項衡量標準及其達成率。")
+        % {"title": card.report.title, "n": len(below)},
+        [
+            Bar(
+                label=c.reference,
+                value=c.achievement,
+                light=c.light.value,  # type: ignore[arg-type]
+                detail=c.measure.label,
+            )
+            for c in below
+        ],
+    )
+
+
+def charts(card: Scorecard) -> list[Chart]:
+    """The scorecard's charts, in the order the page and the documents show them."""
+    found = [plan_chart(card)] if card.report.plans else []
+    shortfalls = shortfall_chart(card)
+    if shortfalls is not None:
+        found.append(shortfalls)
+    return found
+
+
 def document(card: Scorecard) -> Document:
-    """The printable scorecard: a summary, the legend, and one table row per measure."""
+    """The printable scorecard: a summary, the legend, the charts with their data tables, and
+    one table row per measure."""
     names = _header_text()
     header = tuple(Cell.of(names[key], header=True, align="center") for key, _w in HEADERS)
     body = tuple(
@@ -159,6 +225,7 @@ def document(card: Scorecard) -> Document:
             Paragraph(summary(card)),
             Heading(_("燈號說明")),
             Paragraph(legend),
+            *(Figure(chart) for chart in charts(card)),
             Heading(_("各項衡量標準")),
             Table(
                 columns=tuple(Column(width) for _key, width in HEADERS),

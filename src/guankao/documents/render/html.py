@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from guankao.documents.model import Block, Document, Figure, Footnote, Heading, Paragraph, Table
+from guankao.documents.model import (
+    Block,
+    Chart,
+    Document,
+    Figure,
+    Footnote,
+    Heading,
+    Paragraph,
+    Table,
+)
 
 
 def _page_content(label: str) -> str:
@@ -51,6 +61,12 @@ def _block(block: Block) -> dict[str, Any]:
             "table": _table(block.chart.table),
         }
     return _table(block)
+
+
+def figures(charts: Sequence[Chart]) -> list[dict[str, Any]]:
+    """Template blocks for charts shown on a page outside a document (each with its table):
+    loop over them with ``{% include "documents/_figure.html" with block=… %}``."""
+    return [_block(Figure(chart)) for chart in charts]
 
 
 def context(document: Document) -> dict[str, Any]:

@@ -8,14 +8,15 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from guankao.documents.formats import FORMATS
+from guankao.documents.render import html as html_renderer
 from guankao.performance import scorecard_document, selectors
 from guankao.performance.models import PerformanceReport, ReportStatus
-from guankao.performance.scorecard import Light
+from guankao.performance.scorecard import Light, Scorecard
 from guankao.performance.views.access import Missing, explains_missing, is_staff
 from guankao.performance.views.public import file_response, readable_report
 
 
-def _card(request: HttpRequest, report: PerformanceReport) -> selectors.Scorecard:
+def _card(request: HttpRequest, report: PerformanceReport) -> Scorecard:
     live = is_staff(request, report.department) and report.status != ReportStatus.PUBLISHED
     return selectors.scorecard_of(report, public=not live)
 
@@ -42,6 +43,7 @@ def scorecard_page(request: HttpRequest, org: str, year: int) -> HttpResponse:
             "summary": scorecard_document.summary(card),
             "formats": [FORMATS[name] for name in scorecard_document.FORMATS],
             "staff": is_staff(request, report.department),
+            "figures": html_renderer.figures(scorecard_document.charts(card)),
         },
     )
 
