@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 import json
+import re
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -190,3 +191,37 @@ def test_the_public_index_lists_published_reports_without_sign_in(client: Client
     assert 'href="/performance/hsinchu-social/108/"' in html
     assert 'href="/performance/hsinchu-social/108/scorecard/"' in html
     assert "test-social" not in html
+
+
+def test_the_trend_follows_the_series_over_years(client: Client) -> None:
+    owner = factories.department()
+    rows = seed_plans()[:1]
+    for year in (2021, 2022, 2023):
+        services.plans_replace(department=owner, year=year, plans=rows, actor=None)
+    services.report_create(department=owner, year=2023, actor=None)
+    indicator = Indicator.objects.get(
+        plan__department=owner, plan__year=2023, plan__number=1, number=1
+    )
+    client.force_login(factories.staff_user())
+    html = client.get(f"/performance/test-social/112/trend/{indicator.pk}/").content.decode()
+    assert "共 3 個年度：110、111、112。" in html
+    assert html.count('role="img"') == indicator.measures.count()
+    # The public reads published years only: none here (the report is a draft: sign-in asked).
+    client.logout()
+    assert client.get(f"/performance/test-social/112/trend/{indicator.pk}/").status_code == 302
+
+
+def test_the_public_trend_reads_the_published_revision(client: Client) -> None:
+    indicator = Indicator.objects.get(
+        plan__department__slug="hsinchu-social", plan__year=2019, plan__number=8, number=5
+    )
+    factories.open_correction()
+    measure = indicator.measures.get(position=1)
+    services.measure_update(measure=measure, data={"actual": Decimal(400)}, actor=None)
+    html = client.get(f"/performance/hsinchu-social/108/trend/{indicator.pk}/").content.decode()
+    assert "共 1 個年度：108。" in html
+    # The data table under the chart: 108年, actual 361, target 432 — not the correction's 400.
+    row = re.search(r"<tr><t[hd][^>]*>108年</t[hd]>(.*?)</tr>", html, re.S)
+    assert row is not None
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row[1])
+    assert cells == ["361", "432"]

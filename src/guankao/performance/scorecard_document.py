@@ -161,7 +161,7 @@ def plan_chart(card: Scorecard) -> Chart:
             Bar(
                 label=chinese_number(plan.number),
                 value=rate,
-                light=_plan_light(card, rate).value,  # type: ignore[arg-type]
+                light=_plan_light(card, rate).value,
                 detail=plan.name,
             )
         )
@@ -186,7 +186,7 @@ def shortfall_chart(card: Scorecard) -> Chart | None:
             Bar(
                 label=c.reference,
                 value=c.achievement,
-                light=c.light.value,  # type: ignore[arg-type]
+                light=c.light.value,
                 detail=c.measure.label,
             )
             for c in below

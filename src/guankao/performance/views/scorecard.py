@@ -7,12 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from guankao.documents.charts import Point, line_chart
 from guankao.documents.formats import FORMATS
 from guankao.documents.render import html as html_renderer
 from guankao.performance import scorecard_document, selectors
 from guankao.performance.models import PerformanceReport, ReportStatus
 from guankao.performance.scorecard import Light, Scorecard
-from guankao.performance.views.access import Missing, explains_missing, is_staff
+from guankao.performance.views.access import Missing, explains_missing, indicator_of, is_staff
 from guankao.performance.views.public import file_response, readable_report
 
 
@@ -58,3 +59,45 @@ def scorecard_download(request: HttpRequest, org: str, year: int, fmt: str) -> H
         return report
     card = _card(request, report)
     return file_response(scorecard_document.render(card, fmt), fmt, scorecard_document.title(card))
+
+
+@explains_missing
+def trend_page(request: HttpRequest, org: str, year: int, pk: int) -> HttpResponse:
+    """One indicator over every year its series holds: a line chart of actual and target per
+    measure, with the numbers in a table."""
+    report = readable_report(request, org, year)
+    if isinstance(report, HttpResponse):
+        return report
+    indicator = indicator_of(report.department, year, pk)
+    staff = is_staff(request, report.department)
+    members, points = selectors.indicator_trend(indicator=indicator, public=not staff)
+    measures = {m.position: m.label for m in indicator.measures.all()}
+    charts = [
+        line_chart(
+            _("%(indicator)s：%(label)s") % {"indicator": indicator.text, "label": label},
+            _("%(label)s歷年實際值與目標值（%(first)d–%(last)d年）。")
+            % {
+                "label": label,
+                "first": series[0].roc_year,
+                "last": series[-1].roc_year,
+            },
+            [Point(p.roc_year, p.actual) for p in series],
+            [Point(p.roc_year, p.target) for p in series],
+            unit=series[-1].unit,
+        )
+        for position, series in sorted(points.items())
+        if series
+        for label in [measures.get(position, str(position))]
+    ]
+    return render(
+        request,
+        "performance/trend.html",
+        {
+            "report": report,
+            "indicator": indicator,
+            "org": org,
+            "year": year,
+            "years": [m.plan.roc_year for m in members],
+            "figures": html_renderer.figures(charts),
+        },
+    )
