@@ -12,10 +12,10 @@ from guankao.performance.selectors import (
     department_get,
     performance_report,
     report_get,
-    revision_file,
     revision_get,
     scorecard_report,
 )
+from guankao.performance.services import revision_file_get
 
 HELP = "施政績效報告 of one department and year, e.g. --org hsinchu-social --year 108"
 
@@ -41,7 +41,7 @@ def run(options: dict[str, Any]) -> bytes:
         department = department_get(slug=options["org"])
         report = report_get(department=department, roc_year=options["year"])
         revision = revision_get(report=report, number=options["revision"])
-        return revision_file(revision=revision, fmt=options["format"])
+        return revision_file_get(revision=revision, fmt=options["format"])
     data = performance_report(department_slug=options["org"], roc_year=options["year"])
     return performance.render(data, options["format"])
 

@@ -5,6 +5,7 @@ Loaded by ``guankao demo`` and by the test suite.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
@@ -15,6 +16,7 @@ from guankao.directory import demo as directory_demo
 from guankao.divisions import demo as divisions_demo
 from guankao.divisions.models import DivisionTable
 from guankao.performance import demo as performance_demo
+from guankao.performance import synthetic as performance_synthetic
 from guankao.performance.models import PerformanceReport
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -45,3 +47,16 @@ def load_demo(
     table, report = load_seed_documents(seeds=seeds, actor=actor)
     credentials = cycles_demo.load_demo(actor=actor)
     return table, report, credentials
+
+
+def load_national(
+    *,
+    sizes: performance_synthetic.Sizes | None = None,
+    actor: Actor = None,
+    progress: Callable[[str], None] | None = None,
+) -> performance_synthetic.Loaded:
+    """The synthetic country of performance reports (``guankao demo --national``), one
+    jurisdiction per transaction; kept out of :func:`load_demo`. Idempotent."""
+    return performance_synthetic.load_country(
+        sizes=sizes or performance_synthetic.Sizes(), actor=actor, progress=progress
+    )

@@ -17,7 +17,7 @@ from guankao.core.permissions import Action, can
 from guankao.documents.formats import FORMATS
 from guankao.documents.render import html as html_renderer
 from guankao.performance import document as performance_document
-from guankao.performance import rules, selectors
+from guankao.performance import overview, rules, selectors, services
 from guankao.performance.exceptions import NotFound
 from guankao.performance.models import PUBLIC_STATUSES, PerformanceReport, ReportStatus
 from guankao.performance.report_model import ReportData
@@ -49,10 +49,16 @@ def index(request: HttpRequest) -> HttpResponse:
     cities: dict[str, list[selectors.PublishedReport]] = {}
     for row in published:
         cities.setdefault(row.jurisdiction, []).append(row)
+    years = {c.jurisdiction.name: c for c in overview.published_years()}
     return render(
         request,
         "performance/index.html",
-        {"rows": staff_rows, "cities": cities, "signed_in": request.user.is_authenticated},
+        {
+            "rows": staff_rows,
+            "cities": [(years.get(name), reports) for name, reports in cities.items()],
+            "national_year": overview.latest_public_year(),
+            "signed_in": request.user.is_authenticated,
+        },
     )
 
 
@@ -135,7 +141,7 @@ def download(request: HttpRequest, org: str, year: int, fmt: str) -> HttpRespons
     data, published = _shown_data(request, report)
     revision = selectors.latest_revision(report) if published else None
     if revision is not None:
-        content = selectors.revision_file(revision=revision, fmt=fmt)
+        content = services.revision_file_get(revision=revision, fmt=fmt)
     else:
         content = _rendered(data, fmt)
     return file_response(content, fmt, report.title)
@@ -152,7 +158,7 @@ def revision_download(
     report = report_of(department_of(org), year, published_only=True)
     try:
         revision = selectors.revision_get(report=report, number=number)
-        content = selectors.revision_file(revision=revision, fmt=fmt)
+        content = services.revision_file_get(revision=revision, fmt=fmt)
     except NotFound as error:
         raise Missing(str(error)) from None
     return file_response(content, fmt, f"{report.title}（第{number}版）")

@@ -1,0 +1,585 @@
+"""Reads for the overviews across reports: a city's year, the country's year, one indicator
+compared across cities (issue 14, item 4). See docs/performance.md, "City and national views".
+
+Every page is drawn live from the database, in a fixed number of queries whatever the number of
+departments, cities or years (no summary table to keep up to date). What a reader sees of each
+report follows the report page's rule: the public reads what was published; staff of a
+department also see its drafts and a correction being made. A published report's plans cannot
+change, so it is read from the tables, with the 執行率 method of its published revision; a
+report being corrected is read, for the public, from its last revision's JSON (decision 0074).
+The lights are the scorecard's own (``scorecard.scorecard``), so a count here always matches
+the scorecard a row links to.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.utils.translation import gettext as _
+
+from guankao.core.models import Agency, Jurisdiction
+from guankao.performance import revisions, rules
+from guankao.performance.exceptions import NotFound
+from guankao.performance.models import (
+    PUBLIC_STATUSES,
+    DepartmentSettings,
+    Indicator,
+    LightLegend,
+    Measure,
+    PerformanceReport,
+    Plan,
+    RateMethod,
+    ReportRevision,
+    ReportStatus,
+)
+from guankao.performance.report_model import (
+    IndicatorData,
+    MeasureData,
+    PlanData,
+    ReportData,
+    ReviewData,
+)
+from guankao.performance.scorecard import Legend, Light, MeasureCard, Scorecard, scorecard
+from guankao.tw import from_roc_year
+
+# Whether a reader may see a department's drafts (the views pass the role matrix's answer).
+SeesDrafts = Callable[[Agency], bool]
+
+
+def _nobody(_department: Agency) -> bool:
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class ReportLine:
+    """One department's report of the year as an overview shows it."""
+
+    report: PerformanceReport
+    card: Scorecard
+    live: bool  # staff reading a draft or a correction, not what was published
+    budget_thousands: int
+    execution: Decimal | None  # budget-weighted 執行率 as the report prints it, percent
+
+    @property
+    def department(self) -> Agency:
+        return self.report.department
+
+    @property
+    def counts(self) -> dict[Light, int]:
+        return self.card.counts
+
+    @property
+    def below_target(self) -> int:
+        return len(self.card.below_target)
+
+    @property
+    def unreviewed(self) -> int:
+        return len(self.card.unreviewed)
+
+    @property
+    def measures(self) -> int:
+        return len(self.card.cards)
+
+
+@dataclass(slots=True)
+class Totals:
+    """Sums over report lines: counts by light, budget, 執行率, shortfalls."""
+
+    reports: int = 0
+    measures: int = 0
+    budget_thousands: int = 0
+    counts: dict[Light, int] = field(default_factory=lambda: dict.fromkeys(Light, 0))
+    below_target: int = 0
+    unreviewed: int = 0
+    _weighted: Decimal = Decimal(0)
+    _weight: int = 0
+
+    def add(self, line: ReportLine) -> None:
+        self.reports += 1
+        self.measures += line.measures
+        self.budget_thousands += line.budget_thousands
+        for light, n in line.counts.items():
+            self.counts[light] += n
+        self.below_target += line.below_target
+        self.unreviewed += line.unreviewed
+        if line.execution is not None:
+            self._weighted += line.execution * line.budget_thousands
+            self._weight += line.budget_thousands
+
+    @property
+    def execution(self) -> Decimal | None:
+        """The budget-weighted 執行率 of the lines that have one."""
+        if not self._weight:
+            return None
+        return self._weighted / self._weight
+
+    @property
+    def green_share(self) -> Decimal | None:
+        """Share of measures with a green light, percent (what the national view sorts by)."""
+        judged = self.measures - self.counts[Light.WHITE]
+        return Decimal(self.counts[Light.GREEN]) * 100 / judged if judged else None
+
+
+def totals_of(lines: Iterable[ReportLine]) -> Totals:
+    totals = Totals()
+    for line in lines:
+        totals.add(line)
+    return totals
+
+
+def execution_of(data: ReportData) -> Decimal | None:
+    """The report's 執行率: each plan's printed rate weighted by its budget (plans without a
+    rate or a budget left out), so a large plan counts for more than a small one."""
+    weighted = Decimal(0)
+    weight = 0
+    for plan in data.plans:
+        rate = rules.shown_rate(data, plan)
+        if rate is None or plan.budget_thousands <= 0:
+            continue
+        weighted += rate * plan.budget_thousands
+        weight += plan.budget_thousands
+    return weighted / weight if weight else None
+
+
+# --- reading many reports at once ----------------------------------------------------------
+
+
+def _visible(
+    reports: Iterable[PerformanceReport], sees_drafts: SeesDrafts
+) -> list[tuple[PerformanceReport, bool]]:
+    """Each report the reader may see, with whether it is read live (staff, not published)."""
+    shown = []
+    staff: dict[int, bool] = {}
+    for report in reports:
+        if report.department_id not in staff:
+            staff[report.department_id] = sees_drafts(report.department)
+        is_staff = staff[report.department_id]
+        if is_staff and report.status != ReportStatus.PUBLISHED:
+            shown.append((report, True))
+        elif report.status in PUBLIC_STATUSES:
+            shown.append((report, False))
+    return shown
+
+
+def _latest_revisions(report_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """The last revision of each report: (its id, the 執行率 method it was published with)."""
+    if not report_ids:
+        return {}
+    last = (
+        ReportRevision.objects.filter(report=OuterRef("report"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    rows = ReportRevision.objects.filter(
+        report_id__in=report_ids, number=Subquery(last)
+    ).values_list("report_id", "pk", "data__rate_method")
+    return {report_id: (pk, method or RateMethod.REPORTED) for report_id, pk, method in rows}
+
+
+def _from_tables(
+    reports: list[PerformanceReport], year: int, rate_methods: dict[int, str]
+) -> dict[int, ReportData]:
+    """The report models of ``reports`` (all of one Gregorian ``year``) from the tables, in
+    three queries whatever their number: plans, indicators, measures with their reviews."""
+    if not reports:
+        return {}
+    departments = [r.department_id for r in reports]
+    plan_rows = Plan.objects.filter(department_id__in=departments, year=year).values_list(
+        "pk",
+        "department_id",
+        "number",
+        "name",
+        "budget_thousands",
+        "control_code",
+        "control_note",
+        "reported_rate",
+        "executed_thousands",
+    )
+    indicator_rows = Indicator.objects.filter(
+        plan__department_id__in=departments, plan__year=year
+    ).values_list("pk", "plan_id", "number", "text")
+    measure_rows = Measure.objects.filter(
+        indicator__plan__department_id__in=departments, indicator__plan__year=year
+    ).values_list(
+        "pk",
+        "indicator_id",
+        "position",
+        "label",
+        "kind",
+        "target",
+        "actual",
+        "unit",
+        "actual_unit",
+        "due",
+        "done",
+        "shortfall_review__reason",
+        "shortfall_review__improvement",
+        "shortfall_review__id",
+    )
+    measures: dict[int, list[MeasureData]] = defaultdict(list)
+    for (
+        pk,
+        ind,
+        pos,
+        label,
+        kind,
+        target,
+        actual,
+        unit,
+        aunit,
+        due,
+        done,
+        reason,
+        imp,
+        rid,
+    ) in measure_rows:
+        review = ReviewData(reason=reason, improvement=imp) if rid is not None else None
+        measures[ind].append(
+            MeasureData(
+                id=pk,
+                position=pos,
+                label=label,
+                kind=kind,
+                target=target,
+                actual=actual,
+                unit=unit,
+                actual_unit=aunit,
+                due=due,
+                done=done,
+                review=review,
+            )
+        )
+    indicators: dict[int, list[IndicatorData]] = defaultdict(list)
+    for pk, plan_id, number, text in indicator_rows:
+        indicators[plan_id].append(
+            IndicatorData(
+                id=pk,
+                number=number,
+                text=text,
+                standard_text="",
+                achievement_text="",
+                measures=tuple(sorted(measures[pk], key=lambda m: m.position)),
+            )
+        )
+    plans: dict[int, list[PlanData]] = defaultdict(list)
+    for pk, dept, number, name, budget, code, note, rate, executed in plan_rows:
+        plans[dept].append(
+            PlanData(
+                id=pk,
+                number=number,
+                name=name,
+                budget_thousands=budget,
+                control_code=code,
+                control_note=note,
+                reported_rate=rate,
+                executed_thousands=executed,
+                indicators=tuple(sorted(indicators[pk], key=lambda i: i.number)),
+            )
+        )
+    return {
+        r.pk: ReportData(
+            id=r.pk,
+            department_slug=r.department.slug,
+            department_name=r.department.name,
+            jurisdiction_name=r.department.jurisdiction.name,
+            year=year,
+            title=r.title,
+            preface="",
+            status=r.status,
+            rate_method=rate_methods.get(r.pk, RateMethod.REPORTED),
+            plans=tuple(sorted(plans[r.department_id], key=lambda p: p.number)),
+        )
+        for r in reports
+    }
+
+
+def _legends(jurisdiction_ids: set[int]) -> dict[int, Legend]:
+    return {
+        row.jurisdiction_id: Legend(green_at=row.green_at, yellow_at=row.yellow_at)
+        for row in LightLegend.objects.filter(jurisdiction_id__in=jurisdiction_ids)
+    }
+
+
+def report_lines(
+    reports: Iterable[PerformanceReport], *, year: int, sees_drafts: SeesDrafts = _nobody
+) -> list[ReportLine]:
+    """The overview line of each report the reader may see, all of Gregorian ``year``: at most
+    six queries besides ``reports`` itself (which should select department and jurisdiction)."""
+    shown = _visible(reports, sees_drafts)
+    if not shown:
+        return []
+    published = [r.pk for r, live in shown if not live]
+    latest = _latest_revisions(published)
+    # A report being corrected shows the public its last revision; the others are read from
+    # the tables: drafts and corrections for staff, and published reports, which cannot change.
+    from_json = {r.pk for r, live in shown if not live and r.status != ReportStatus.PUBLISHED}
+    live_ids = {r.department_id for r, live in shown if live}
+    settings = (
+        dict(
+            DepartmentSettings.objects.filter(department_id__in=live_ids).values_list(
+                "department_id", "rate_method"
+            )
+        )
+        if live_ids
+        else {}
+    )
+    methods = {
+        r.pk: settings.get(r.department_id, RateMethod.REPORTED)
+        if live
+        else latest.get(r.pk, (0, RateMethod.REPORTED))[1]
+        for r, live in shown
+    }
+    data = _from_tables([r for r, _live in shown if r.pk not in from_json], year, methods)
+    if from_json:
+        kept = ReportRevision.objects.filter(
+            pk__in=[latest[pk][0] for pk in from_json if pk in latest]
+        ).values_list("report_id", "data")
+        data.update({report_id: revisions.load(raw) for report_id, raw in kept})
+    legends = _legends({r.department.jurisdiction_id for r, _live in shown})
+    lines = []
+    for report, live in shown:
+        if report.pk not in data:
+            continue  # published before revisions were kept and not backfilled yet
+        report_model = data[report.pk]
+        card = scorecard(report_model, legend=legends.get(report.department.jurisdiction_id))
+        lines.append(
+            ReportLine(
+                report=report,
+                card=card,
+                live=live,
+                budget_thousands=sum(p.budget_thousands for p in report_model.plans),
+                execution=execution_of(report_model),
+            )
+        )
+    return lines
+
+
+# --- the three overviews ---------------------------------------------------------------------
+
+
+def jurisdiction_get(*, slug: str) -> Jurisdiction:
+    """The jurisdiction called ``slug``; NotFound names it otherwise."""
+    jurisdiction = Jurisdiction.objects.filter(slug=slug).first()
+    if jurisdiction is None:
+        raise NotFound(_("找不到縣市「%(slug)s」。") % {"slug": slug})
+    return jurisdiction
+
+
+def _reports_of_year(roc_year: int) -> Any:
+    return (
+        PerformanceReport.objects.filter(year=from_roc_year(roc_year))
+        .select_related("department__jurisdiction")
+        .defer("preface", "code_footnote", "self_managed_text", "correction_reason")
+        .order_by("department__jurisdiction__slug", "department__label")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CityYear:
+    """The city view: every department's report of one year."""
+
+    jurisdiction: Jurisdiction
+    roc_year: int
+    lines: list[ReportLine]
+    totals: Totals
+    years: list[int]  # ROC years with a report the reader may see, newest first
+
+
+def city_year(
+    *, jurisdiction: Jurisdiction, roc_year: int, sees_drafts: SeesDrafts = _nobody
+) -> CityYear:
+    """Every department's report of ``jurisdiction`` for ROC ``roc_year`` the reader may see."""
+    reports = list(_reports_of_year(roc_year).filter(department__jurisdiction=jurisdiction))
+    lines = report_lines(reports, year=from_roc_year(roc_year), sees_drafts=sees_drafts)
+    return CityYear(
+        jurisdiction=jurisdiction,
+        roc_year=roc_year,
+        lines=lines,
+        totals=totals_of(lines),
+        years=years_with_reports(jurisdiction=jurisdiction),
+    )
+
+
+def years_with_reports(*, jurisdiction: Jurisdiction | None = None) -> list[int]:
+    """ROC years that have a public report (in ``jurisdiction``, or anywhere), newest first."""
+    reports = PerformanceReport.objects.published()
+    if jurisdiction is not None:
+        reports = reports.filter(department__jurisdiction=jurisdiction)
+    years = reports.values_list("year", flat=True).distinct().order_by("-year")
+    return [y - 1911 for y in years]
+
+
+@dataclass(frozen=True, slots=True)
+class CityTotals:
+    """One row of the national view."""
+
+    jurisdiction: Jurisdiction
+    totals: Totals
+
+
+@dataclass(frozen=True, slots=True)
+class NationalYear:
+    """The national view: every jurisdiction's totals of one year, and the country's."""
+
+    roc_year: int
+    cities: list[CityTotals]
+    totals: Totals
+    years: list[int]
+    codes: list[
+        tuple[str, str, int]
+    ]  # indicator codes shared by several cities: code, name, cities
+
+
+def national_year(*, roc_year: int, sees_drafts: SeesDrafts = _nobody) -> NationalYear:
+    """Counts by light, budget, 執行率 and shortfalls per jurisdiction for ROC ``roc_year``."""
+    lines = report_lines(
+        list(_reports_of_year(roc_year)), year=from_roc_year(roc_year), sees_drafts=sees_drafts
+    )
+    by_city: dict[int, Totals] = {}
+    cities: dict[int, Jurisdiction] = {}
+    for line in lines:
+        jurisdiction = line.department.jurisdiction
+        cities[jurisdiction.pk] = jurisdiction
+        by_city.setdefault(jurisdiction.pk, Totals()).add(line)
+    return NationalYear(
+        roc_year=roc_year,
+        cities=[
+            CityTotals(cities[pk], by_city[pk])
+            for pk in sorted(cities, key=lambda pk: cities[pk].slug)
+        ],
+        totals=totals_of(lines),
+        years=years_with_reports(),
+        codes=shared_codes(roc_year=roc_year),
+    )
+
+
+def shared_codes(*, roc_year: int) -> list[tuple[str, str, int]]:
+    """Indicator codes that several jurisdictions' published reports of the year share, with a
+    name (the lowest series name) and how many jurisdictions: one query."""
+    rows = (
+        Indicator.objects.filter(
+            plan__year=from_roc_year(roc_year),
+            series__code__gt="",
+            plan__department__performance_reports__year=from_roc_year(roc_year),
+            plan__department__performance_reports__status__in=PUBLIC_STATUSES,
+        )
+        .values_list("series__code", "series__name", "plan__department__jurisdiction_id")
+        .distinct()
+    )
+    names: dict[str, str] = {}
+    cities: dict[str, set[int]] = defaultdict(set)
+    for code, name, jurisdiction_id in rows:
+        names[code] = min(name, names.get(code, name))
+        cities[code].add(jurisdiction_id)
+    return sorted(
+        ((code, names[code], len(ids)) for code, ids in cities.items() if len(ids) > 1),
+        key=lambda row: row[0],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CityMeasure:
+    """One jurisdiction's value of a compared indicator."""
+
+    jurisdiction: Jurisdiction
+    report: PerformanceReport
+    card: MeasureCard
+
+    @property
+    def department(self) -> Agency:
+        return self.report.department
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorComparison:
+    """The same indicator (one series code) across jurisdictions in one year."""
+
+    code: str
+    roc_year: int
+    name: str
+    rows: list[CityMeasure]
+    years: list[int]
+
+
+def indicator_comparison(
+    *, code: str, roc_year: int, sees_drafts: SeesDrafts = _nobody
+) -> IndicatorComparison:
+    """Every visible report's measure of indicator code ``code`` in ROC ``roc_year``, one row
+    per jurisdiction and measure, best achievement first; NotFound for an unknown code."""
+    year = from_roc_year(roc_year)
+    series = list(
+        Indicator.objects.filter(series__code=code, plan__year=year).values_list(
+            "pk", "plan__department_id", "series__name"
+        )
+    )
+    if not series:
+        exists = Indicator.objects.filter(series__code=code).exists()
+        if not exists:
+            raise NotFound(_("找不到指標代碼「%(code)s」。") % {"code": code})
+    indicator_ids = {pk for pk, _d, _n in series}
+    departments = {d for _pk, d, _n in series}
+    reports = list(_reports_of_year(roc_year).filter(department_id__in=departments))
+    lines = report_lines(reports, year=year, sees_drafts=sees_drafts)
+    rows = [
+        CityMeasure(jurisdiction=line.department.jurisdiction, report=line.report, card=card)
+        for line in lines
+        for card in line.card.cards
+        if card.indicator.id in indicator_ids
+    ]
+    rows.sort(
+        key=lambda r: (
+            -(r.card.achievement if r.card.achievement is not None else Decimal(-1)),
+            r.jurisdiction.slug,
+        )
+    )
+    name = min((n for _pk, _d, n in series), default=code)
+    years = sorted(
+        {
+            y - 1911
+            for y in Indicator.objects.filter(series__code=code)
+            .values_list("plan__year", flat=True)
+            .distinct()
+        },
+        reverse=True,
+    )
+    return IndicatorComparison(code=code, roc_year=roc_year, name=name, rows=rows, years=years)
+
+
+def _max_year() -> int | None:
+    """The newest Gregorian year with a public report (for links to 'this year')."""
+    year: int | None = PerformanceReport.objects.published().aggregate(y=Max("year"))["y"]
+    return year
+
+
+def latest_public_year() -> int | None:
+    """The newest ROC year with a public report, or None."""
+    year = _max_year()
+    return year - 1911 if year else None
+
+
+@dataclass(frozen=True, slots=True)
+class CityYears:
+    """A jurisdiction's public years, for the index: (ROC year, number of public reports)."""
+
+    jurisdiction: Jurisdiction
+    years: list[tuple[int, int]]
+
+
+def published_years() -> list[CityYears]:
+    """Every jurisdiction with a public report and its years, newest first: two queries."""
+    rows = (
+        PerformanceReport.objects.published()
+        .values_list("department__jurisdiction_id", "year")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    years: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for jurisdiction_id, year, n in rows:
+        years[jurisdiction_id].append((year - 1911, n))
+    places = Jurisdiction.objects.filter(pk__in=years).order_by("slug")
+    return [CityYears(place, sorted(years[place.pk], reverse=True)) for place in places]
