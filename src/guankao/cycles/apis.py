@@ -209,6 +209,51 @@ class AuditEntryOut(Schema):
 
 
 # What each kind of endpoint can answer besides its success (see refusals() in core.api_auth).
+class ActionUpdateOut(Schema):
+    period: str
+    note: str
+    created_at: datetime.datetime
+
+
+class CorrectiveActionOut(Schema):
+    id: int
+    what: str
+    who: str
+    due: datetime.date
+    due_roc: str
+    status: str
+    opened_in: str
+    closed_in: str | None
+    closing_note: str
+    updates: list[ActionUpdateOut]
+
+
+class ProjectionOut(Schema):
+    measure: int
+    reference: str
+    label: str
+    department: str
+    kind: str
+    unit: str
+    target: Decimal | None
+    cumulative: Decimal | None
+    cumulative_percent: Decimal | None
+    projected_percent: Decimal | None
+    method: str
+    light: str
+    light_text: str
+    rule: str
+    approved: bool
+    corrective_actions: list[CorrectiveActionOut]
+
+
+class EarlyWarningOut(Schema):
+    period: PeriodOut
+    legend: dict[str, Decimal]
+    counts: dict[str, int]
+    measures: list[ProjectionOut]
+
+
 READ = refusals(SIGNED_IN, 404, 422)
 WRITE = refusals(SIGNED_IN, WITH_BODY, 404, 422)
 MOVE = {**WRITE, 409: Conflict}
@@ -449,6 +494,63 @@ def period_dashboard(request: HttpRequest, pk: int) -> dict[str, Any]:
 def period_committee_report(request: HttpRequest, pk: int) -> dict[str, Any]:
     period = _period(request, pk, Action.REPORT_VIEW)
     return selectors.committee_report(period, today=timezone.localdate()).as_json()
+
+
+@router.get(
+    "/periods/{pk}/early-warning",
+    response={200: EarlyWarningOut, **READ},
+    summary="Measures predicted red or yellow at the year's end, with corrective actions",
+)
+def period_early_warning(request: HttpRequest, pk: int) -> dict[str, Any]:
+    period = _period(request, pk, Action.PERIOD_VIEW)
+    warning = selectors.early_warning(period)
+    department = period.department.label if period.department else ""
+    return {
+        "period": _period_out(period),
+        "legend": {
+            "green_at": warning.legend.green_at,
+            "yellow_at": warning.legend.yellow_at,
+        },
+        "counts": {light.value: n for light, n in warning.counts.items()},
+        "measures": [
+            {
+                "measure": row.measure.pk,
+                "reference": row.reference,
+                "label": row.measure.label,
+                "department": department,
+                "kind": row.measure.kind,
+                "unit": row.measure.unit,
+                "target": row.measure.target,
+                "cumulative": row.projection.cumulative,
+                "cumulative_percent": row.projection.cumulative_percent,
+                "projected_percent": row.projection.projected_percent,
+                "method": row.projection.method.value,
+                "light": row.projection.light.value,
+                "light_text": row.projection.light_text,
+                "rule": row.projection.rule,
+                "approved": row.approved,
+                "corrective_actions": [
+                    {
+                        "id": a.pk,
+                        "what": a.what,
+                        "who": a.who,
+                        "due": a.due,
+                        "due_roc": format_roc_date(a.due),
+                        "status": a.status,
+                        "opened_in": a.opened_in.code,
+                        "closed_in": a.closed_in.code if a.closed_in else None,
+                        "closing_note": a.closing_note,
+                        "updates": [
+                            {"period": u.period.code, "note": u.note, "created_at": u.created_at}
+                            for u in a.updates.all()
+                        ],
+                    }
+                    for a in row.actions
+                ],
+            }
+            for row in warning.listed
+        ],
+    }
 
 
 # --- submissions ---------------------------------------------------------------------------

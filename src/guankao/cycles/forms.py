@@ -420,3 +420,29 @@ class DeadlineForm(forms.Form):
 
 
 UNIT_CHOICES = UNITS
+
+
+class CorrectiveActionForm(forms.Form):
+    """Open (or correct) a corrective action: what, who, by when."""
+
+    what = forms.CharField(
+        label=_("改善措施"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    who = forms.CharField(label=_("負責單位或人員"), max_length=200)
+    due = RocDateField(label=_("預定完成日"))
+
+
+class FollowUpForm(forms.Form):
+    """This period's 追蹤情形 of an open action."""
+
+    note = forms.CharField(
+        label=_("本期追蹤情形"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class CloseActionForm(forms.Form):
+    """Closing an action needs a sentence saying why it is done."""
+
+    closing_note = forms.CharField(
+        label=_("結案說明"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )

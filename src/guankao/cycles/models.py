@@ -529,3 +529,153 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} {self.kind} {self.sent_at:%Y-%m-%d}"
+
+
+class CorrectiveActionStatus(models.TextChoices):
+    OPEN = "open", _("追蹤中")
+    CLOSED = "closed", _("已結案")
+
+
+class CorrectiveActionQuerySet(models.QuerySet["CorrectiveAction"]):
+    def open(self) -> CorrectiveActionQuerySet:
+        return self.filter(status=CorrectiveActionStatus.OPEN)
+
+    def of_department_year(self, department_id: int, year: int) -> CorrectiveActionQuerySet:
+        return self.filter(
+            measure__indicator__plan__department_id=department_id,
+            measure__indicator__plan__year=year,
+        )
+
+    def shown_in(self, period: ReportingPeriod) -> CorrectiveActionQuerySet:
+        """What a period's list follows up: opened by its end and still open, or closed in it."""
+        return self.filter(opened_in__ends_on__lte=period.ends_on).filter(
+            Q(status=CorrectiveActionStatus.OPEN) | Q(closed_in=period)
+        )
+
+
+class CorrectiveAction(models.Model):
+    """An 改善措施 for a measure predicted to fall short: what, who, by when; followed up in
+    every later period (a ``CorrectiveActionUpdate`` each) until it is closed."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, related_name="+", verbose_name=_("衡量標準")
+    )
+    opened_in = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        related_name="corrective_actions_opened",
+        verbose_name=_("提出期別"),
+    )
+    what = models.TextField(_("改善措施"))
+    who = models.CharField(_("負責單位或人員"), max_length=200)
+    due = models.DateField(_("預定完成日"))
+    status = models.CharField(
+        _("狀態"),
+        max_length=10,
+        choices=CorrectiveActionStatus.choices,
+        default=CorrectiveActionStatus.OPEN,
+    )
+    opened_at = models.DateTimeField(_("提出時間"), auto_now_add=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("提出者"),
+    )
+    closed_at = models.DateTimeField(_("結案時間"), null=True, blank=True)
+    closed_in = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrective_actions_closed",
+        verbose_name=_("結案期別"),
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("結案者"),
+    )
+    closing_note = models.TextField(_("結案說明"), blank=True)
+
+    objects = CorrectiveActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("改善措施")
+        verbose_name_plural = _("改善措施")
+        ordering = ["opened_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(what=""), name="corrective_action_has_what"),
+            models.CheckConstraint(condition=~Q(who=""), name="corrective_action_has_who"),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_at__isnull=True)
+                | Q(status="closed", closed_at__isnull=False) & ~Q(closing_note=""),
+                name="corrective_action_closed_has_time_and_note",
+            ),
+            # One open action per measure: the follow-up has one thread to continue.
+            models.UniqueConstraint(
+                fields=["measure"],
+                condition=Q(status="open"),
+                name="corrective_action_one_open_per_measure",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}：{self.what[:30]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CorrectiveActionStatus.OPEN
+
+    @property
+    def latest_update(self) -> CorrectiveActionUpdate | None:
+        """The last follow-up written (from the prefetched updates when there are)."""
+        updates = list(self.updates.all())
+        return updates[-1] if updates else None
+
+    def role_scope(self) -> Scope:
+        """The measure's department: its coordinators and reporters, and the city's."""
+        department = self.opened_in.department
+        if department is None:
+            return Scope(self.opened_in.jurisdiction_id)
+        return Scope(self.opened_in.jurisdiction_id, department.pk, department.parent_id)
+
+
+class CorrectiveActionUpdate(AppendOnlyModel):
+    """One period's 追蹤 of a corrective action: what was done since. Never changed."""
+
+    action = models.ForeignKey(
+        CorrectiveAction,
+        on_delete=models.CASCADE,
+        related_name="updates",
+        verbose_name=_("改善措施"),
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="+", verbose_name=_("期別")
+    )
+    note = models.TextField(_("追蹤情形"))
+    created_at = models.DateTimeField(_("時間"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("填寫者"),
+    )
+
+    class Meta:
+        verbose_name = _("改善措施追蹤")
+        verbose_name_plural = _("改善措施追蹤")
+        ordering = ["action", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="corrective_update_has_note"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_id} {self.note[:30]}"

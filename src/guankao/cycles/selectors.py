@@ -6,6 +6,7 @@ Each function issues a fixed number of queries, whatever the number of agencies 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,9 +26,13 @@ from guankao.cycles.committee import (
     MeasureLine,
     TaskLine,
 )
+from guankao.cycles.early_warning import Projection, project, unreported
 from guankao.cycles.exceptions import PeriodError
 from guankao.cycles.models import (
     Attachment,
+    CorrectiveAction,
+    CorrectiveActionQuerySet,
+    CorrectiveActionUpdate,
     Figure,
     MeasureEntry,
     ReportingPeriod,
@@ -40,6 +45,10 @@ from guankao.cycles.models import (
 )
 from guankao.cycles.snapshots import figure_text
 from guankao.divisions.models import DivisionTable, Task
+from guankao.performance.models import Measure
+from guankao.performance.report_model import MeasureData, chinese_number
+from guankao.performance.scorecard import Legend, Light
+from guankao.performance.selectors import legend_of
 from guankao.tw import parse_period_code
 
 
@@ -404,3 +413,157 @@ def period_open_choices(user: Actor) -> OpenChoices:
         tables=tables,
         departments=departments,
     )
+
+
+# --- early warning and corrective actions ---------------------------------------------------
+
+# A submission's figures count for the projection once the agency has sent them.
+SENT = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
+LIGHT_ORDER = {Light.RED: 0, Light.YELLOW: 1, Light.WHITE: 2, Light.GREEN: 3}
+
+
+def measure_model(measure: Measure) -> MeasureData:
+    """The report model of a measure, without its shortfall review (a projection needs none)."""
+    return MeasureData(
+        id=measure.pk,
+        position=measure.position,
+        label=measure.label,
+        kind=measure.kind,
+        target=measure.target,
+        actual=measure.actual,
+        unit=measure.unit,
+        actual_unit=measure.actual_unit,
+        due=measure.due,
+        done=measure.done,
+    )
+
+
+def reference_of(measure: Measure) -> str:
+    """「八.5」: the plan's Chinese number and the indicator's, as the scorecard writes it."""
+    return f"{chinese_number(measure.indicator.plan.number)}.{measure.indicator.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class WarningRow:
+    """One measure of the period: its figure, projection and corrective actions."""
+
+    measure: Measure
+    entry: MeasureEntry
+    projection: Projection
+    sent: bool  # the figure comes from a submitted or approved submission
+    approved: bool
+    actions: tuple[CorrectiveAction, ...]
+
+    @property
+    def reference(self) -> str:
+        return reference_of(self.measure)
+
+    @property
+    def open_action(self) -> CorrectiveAction | None:
+        return next((a for a in self.actions if a.is_open), None)
+
+    @property
+    def listed(self) -> bool:
+        """Predicted red or yellow, or an action still followed up here."""
+        return self.projection.warns or bool(self.actions)
+
+
+@dataclass(frozen=True, slots=True)
+class EarlyWarning:
+    """A period's early warning: every measure of the department, projected to the year's end."""
+
+    period: ReportingPeriod
+    legend: Legend
+    rows: tuple[WarningRow, ...]
+
+    @property
+    def listed(self) -> list[WarningRow]:
+        """What the coordinator's list shows: red first, then yellow, then actions followed up."""
+        return sorted(
+            (r for r in self.rows if r.listed),
+            key=lambda r: LIGHT_ORDER[r.projection.light],
+        )
+
+    @property
+    def counts(self) -> dict[Light, int]:
+        return {light: sum(r.projection.light == light for r in self.rows) for light in Light}
+
+
+def _actions_with_history() -> CorrectiveActionQuerySet:
+    return CorrectiveAction.objects.select_related(
+        "measure", "opened_in", "closed_in", "opened_by", "closed_by"
+    ).prefetch_related(
+        Prefetch(
+            "updates",
+            queryset=CorrectiveActionUpdate.objects.select_related("period", "created_by").order_by(
+                "created_at", "pk"
+            ),
+        )
+    )
+
+
+def actions_followed_in(period: ReportingPeriod) -> list[CorrectiveAction]:
+    """The corrective actions a period follows up (opened by its end and open, or closed in it),
+    with their history: two queries."""
+    if period.department_id is None:
+        return []
+    return list(
+        _actions_with_history()
+        .of_department_year(period.department_id, period.year)
+        .shown_in(period)
+        .order_by("opened_at", "pk")
+    )
+
+
+def early_warning(period: ReportingPeriod) -> EarlyWarning:
+    """Every measure of the period's department projected to the year's end, with the
+    jurisdiction's legend and the actions followed up: four queries, whatever the number of
+    measures."""
+    if period.department is None:
+        return EarlyWarning(period=period, legend=Legend(), rows=())
+    legend = legend_of(period.department)
+    entries = (
+        MeasureEntry.objects.filter(submission__period=period, submission__agency=period.department)
+        .select_related("submission", "measure__indicator__plan")
+        .order_by(
+            "measure__indicator__plan__number", "measure__indicator__number", "measure__position"
+        )
+    )
+    by_measure: dict[int, list[CorrectiveAction]] = {}
+    for action in actions_followed_in(period):
+        by_measure.setdefault(action.measure_id, []).append(action)
+    tw_period = period.period
+    rows = []
+    for entry in entries:
+        sent = entry.submission.status in SENT
+        model = measure_model(entry.measure)
+        projection = (
+            project(model, tw_period, legend, actual=entry.actual, done=entry.done)
+            if sent
+            else unreported(model, tw_period, _("本期填報尚未送出，無法推估。"))
+        )
+        rows.append(
+            WarningRow(
+                measure=entry.measure,
+                entry=entry,
+                projection=projection,
+                sent=sent,
+                approved=entry.submission.status == SubmissionStatus.APPROVED,
+                actions=tuple(by_measure.get(entry.measure_id, ())),
+            )
+        )
+    return EarlyWarning(period=period, legend=legend, rows=tuple(rows))
+
+
+def warning_row(period: ReportingPeriod, measure_pk: int) -> WarningRow | None:
+    """One measure's row of the period's early warning (None when the period does not report
+    it), with every corrective action of the measure, closed ones too."""
+    found = next((r for r in early_warning(period).rows if r.measure.pk == measure_pk), None)
+    if found is None:
+        return None
+    actions = tuple(
+        _actions_with_history().filter(
+            measure_id=measure_pk, opened_in__ends_on__lte=period.ends_on
+        )
+    )
+    return dataclasses.replace(found, actions=actions)

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guankao.core.models import Agency, Jurisdiction
-from guankao.core.permissions import Action, ensure_can
+from guankao.core.permissions import Action, NotPermitted, can, denied_message, ensure_can
 from guankao.core.services import Actor, audit_record, model_update
 from guankao.cycles import selectors
 from guankao.cycles.exceptions import (
@@ -35,6 +35,9 @@ from guankao.cycles.exceptions import (
 from guankao.cycles.models import (
     Attachment,
     CommentKind,
+    CorrectiveAction,
+    CorrectiveActionStatus,
+    CorrectiveActionUpdate,
     Figure,
     MeasureEntry,
     ReportingPeriod,
@@ -566,3 +569,165 @@ def comment_add(
         after={"entry": entry.label if entry else None, "comment": text},
     )
     return comment
+
+
+# --- corrective actions (改善措施追蹤) ------------------------------------------------------
+
+
+def _action_facts(action: CorrectiveAction) -> dict[str, Any]:
+    return {
+        "measure": str(action.measure),
+        "what": action.what,
+        "who": action.who,
+        "due": format_roc_date(action.due),
+        "status": action.status,
+    }
+
+
+def _ensure_period_reports(period: ReportingPeriod, measure: Measure) -> None:
+    """The period must be the department's, of the measure's year."""
+    plan = measure.indicator.plan
+    if period.department_id != plan.department_id or period.year != plan.year:
+        raise InputRejected(
+            _("%(code)s 不是這項衡量標準所屬機關與年度的填報期間。") % {"code": period.code}
+        )
+
+
+def _ensure_follows(action: CorrectiveAction, period: ReportingPeriod) -> None:
+    """A follow-up or closing happens in the period the action was opened in or a later one."""
+    _ensure_period_reports(period, action.measure)
+    if period.ends_on < action.opened_in.ends_on:
+        raise InputRejected(
+            _("這項改善措施於 %(opened)s 提出，不能在較早的 %(code)s 追蹤。")
+            % {"opened": action.opened_in.code, "code": period.code}
+        )
+    if not action.is_open:
+        raise InputRejected(_("這項改善措施已結案；需要時請另提新的改善措施。"))
+
+
+def _clean_action(action: CorrectiveAction) -> None:
+    try:
+        action.full_clean()
+    except ValidationError as error:
+        raise InputRejected(_messages(error)) from None
+
+
+@transaction.atomic
+def corrective_action_open(
+    *,
+    period: ReportingPeriod,
+    measure: Measure,
+    what: str,
+    who: str,
+    due: datetime.date,
+    actor: Actor,
+) -> CorrectiveAction:
+    """Open a corrective action for ``measure`` in ``period`` (coordinators and reviewers of the
+    department). One open action per measure: the follow-up continues a single thread."""
+    action = CorrectiveAction(
+        measure=measure,
+        opened_in=period,
+        what=(what or "").strip(),
+        who=(who or "").strip(),
+        due=due,
+        opened_by=_user(actor),
+    )
+    ensure_can(actor, Action.COMMENT_ADD, action)
+    _ensure_period_reports(period, measure)
+    if not action.what:
+        raise InputRejected(_("請填寫改善措施。"))
+    if not action.who:
+        raise InputRejected(_("請填寫負責單位或人員。"))
+    if due < period.starts_on:
+        raise InputRejected(_("預定完成日不能早於本期起日。"))
+    if CorrectiveAction.objects.filter(measure=measure).open().exists():
+        raise InputRejected(
+            _("「%(measure)s」已有追蹤中的改善措施，請在該措施填寫追蹤情形。")
+            % {"measure": measure.label}
+        )
+    _clean_action(action)
+    action.save()
+    audit_record(
+        actor=actor,
+        action="corrective_action_open",
+        obj=action,
+        after={**_action_facts(action), "period": period.code},
+    )
+    return action
+
+
+@transaction.atomic
+def corrective_action_update(
+    *,
+    action: CorrectiveAction,
+    what: str,
+    who: str,
+    due: datetime.date,
+    actor: Actor,
+) -> bool:
+    """Change what, who or the due date of an open action; True if anything changed."""
+    ensure_can(actor, Action.COMMENT_ADD, action)
+    if not action.is_open:
+        raise InputRejected(_("這項改善措施已結案；需要時請另提新的改善措施。"))
+    data = {"what": (what or "").strip(), "who": (who or "").strip(), "due": due}
+    if not data["what"] or not data["who"]:
+        raise InputRejected(_("請填寫改善措施及負責單位或人員。"))
+    try:
+        result = model_update(
+            instance=action, data=data, actor=actor, action="corrective_action_update"
+        )
+    except ValidationError as error:
+        raise InputRejected(_messages(error)) from None
+    return result[1]
+
+
+@transaction.atomic
+def corrective_action_follow_up(
+    *, action: CorrectiveAction, period: ReportingPeriod, note: str, actor: Actor
+) -> CorrectiveActionUpdate:
+    """Add ``period``'s 追蹤情形 to an open action: the department's reporters write what was
+    done, coordinators and reviewers may add theirs. Kept as written (append-only)."""
+    if actor is not None and not (
+        can(actor, Action.SUBMISSION_EDIT, action) or can(actor, Action.COMMENT_ADD, action)
+    ):
+        raise NotPermitted(denied_message(Action.SUBMISSION_EDIT))
+    _ensure_follows(action, period)
+    text = _reason(note, _("請填寫本期追蹤情形。"))
+    update = CorrectiveActionUpdate(
+        action=action, period=period, note=text, created_by=_user(actor)
+    )
+    update.full_clean()
+    update.save()
+    audit_record(
+        actor=actor,
+        action="corrective_action_follow_up",
+        obj=action,
+        after={"period": period.code, "note": text},
+    )
+    return update
+
+
+@transaction.atomic
+def corrective_action_close(
+    *, action: CorrectiveAction, period: ReportingPeriod, note: str, actor: Actor
+) -> CorrectiveAction:
+    """Close an action in ``period`` with a closing note (coordinators and reviewers)."""
+    ensure_can(actor, Action.COMMENT_ADD, action)
+    _ensure_follows(action, period)
+    text = _reason(note, _("請填寫結案說明。"))
+    before = {"status": action.status}
+    action.status = CorrectiveActionStatus.CLOSED
+    action.closed_at = timezone.now()
+    action.closed_in = period
+    action.closed_by = _user(actor)
+    action.closing_note = text
+    _clean_action(action)
+    action.save(update_fields=["status", "closed_at", "closed_in", "closed_by", "closing_note"])
+    audit_record(
+        actor=actor,
+        action="corrective_action_close",
+        obj=action,
+        before=before,
+        after={"status": action.status, "period": period.code, "closing_note": text},
+    )
+    return action

@@ -12,6 +12,12 @@ urlpatterns = [
     path("periods/<int:pk>/", views.period, name="period"),
     path("periods/<int:pk>/deadline/", views.period_deadline, name="period_deadline"),
     path("periods/<int:pk>/report/", views.committee_report, name="committee_report"),
+    path("periods/<int:pk>/early-warning/", views.early_warning, name="early_warning"),
+    path(
+        "periods/<int:pk>/early-warning/<int:measure>/",
+        views.corrective_action,
+        name="corrective_action",
+    ),
     path(
         "periods/<int:pk>/audit.<str:fmt>",
         views.period_audit_export,

@@ -31,6 +31,7 @@ from guankao.core.exceptions import GuankaoError
 from guankao.core.models import Role
 from guankao.core.permissions import (
     Action,
+    Scope,
     can,
     denied_message,
     memberships_of,
@@ -40,8 +41,11 @@ from guankao.cycles import audit_export, committee_document, reminders, selector
 from guankao.cycles.exceptions import EditConflict, InvalidTransition, SubmissionLocked
 from guankao.cycles.forms import (
     UNIT_CHOICES,
+    CloseActionForm,
     CommentForm,
+    CorrectiveActionForm,
     DeadlineForm,
+    FollowUpForm,
     PeriodOpenForm,
     SubmissionEditor,
     TransitionForm,
@@ -55,6 +59,7 @@ from guankao.cycles.models import (
 )
 from guankao.cycles.state import TRANSITIONS, Transition
 from guankao.documents.formats import FORMATS
+from guankao.performance.scorecard import LIGHT_SHAPE, LIGHT_TEXT
 from guankao.tw import format_roc_date
 
 
@@ -289,6 +294,12 @@ def _submission_page(
             "reason_form": reason_form or TransitionForm(),
             "comment_form": CommentForm(),
             "draft_key": draft_key(request, submission),
+            # The department's open actions, to follow up in this period (until closed).
+            "corrective_actions": [
+                a for a in selectors.actions_followed_in(submission.period) if a.is_open
+            ]
+            if submission.agency_id == submission.period.department_id
+            else [],
         },
         status=status,
     )
@@ -643,3 +654,157 @@ def committee_report(request: HttpRequest, pk: int) -> HttpResponse:
         "cycles/committee_report.html",
         {"report": report, "period": period, "formats": committee_document.FORMATS},
     )
+
+
+# --- early warning and corrective actions ----------------------------------------------------
+
+
+@login_required
+@require_GET
+def early_warning(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator's list: measures predicted red or yellow at the year's end, and the
+    corrective actions still followed up, for the period's department."""
+    period = access_period(request, pk, Action.PERIOD_VIEW)
+    warning = selectors.early_warning(period)
+    return render(
+        request,
+        "cycles/early_warning.html",
+        {
+            "period": period,
+            "warning": warning,
+            "rows": warning.listed,
+            "counts": [
+                {
+                    "light": light.value,
+                    "shape": LIGHT_SHAPE[light],
+                    "text": LIGHT_TEXT[light],
+                    "n": n,
+                }
+                for light, n in warning.counts.items()
+            ],
+            "legend": warning.legend.describe(),
+        },
+    )
+
+
+def _department_scope(period: ReportingPeriod) -> Scope:
+    department = period.department
+    if department is None:
+        raise Http404
+    return Scope(period.jurisdiction_id, department.pk, department.parent_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def corrective_action(request: HttpRequest, pk: int, measure: int) -> HttpResponse:
+    """One measure of the period: its projection, its corrective action (opened here or
+    earlier) with every period's follow-up, and the forms the viewer's role allows."""
+    period = get_object_or_404(
+        ReportingPeriod.objects.select_related("jurisdiction", "department", "department__parent"),
+        pk=pk,
+    )
+    scope = _department_scope(period)
+    if not can(request.user, Action.SUBMISSION_VIEW, scope):
+        raise _deny(Action.SUBMISSION_VIEW)
+    row = selectors.warning_row(period, measure)
+    if row is None:
+        raise Http404
+    user = request.user
+    can_decide = can(user, Action.COMMENT_ADD, scope)
+    can_follow = can_decide or can(user, Action.SUBMISSION_EDIT, scope)
+    action = row.open_action
+    forms: dict[str, Any] = {
+        "open_form": CorrectiveActionForm(),
+        "edit_form": CorrectiveActionForm(
+            initial={"what": action.what, "who": action.who, "due": action.due}
+        )
+        if action
+        else None,
+        "follow_form": FollowUpForm(),
+        "close_form": CloseActionForm(),
+    }
+    status, error, bound = 200, "", None
+    if request.method == "POST":
+        op = request.POST.get("op", "")
+        needed = {"open": can_decide, "update": can_decide, "close": can_decide}
+        if op not in ("open", "update", "follow", "close"):
+            return HttpResponse(_("不明的操作。"), status=400, content_type="text/plain")
+        if not needed.get(op, can_follow):
+            raise _deny(Action.COMMENT_ADD if op != "follow" else Action.SUBMISSION_EDIT)
+        if op != "open" and action is None:
+            error, status = _("這項衡量標準沒有追蹤中的改善措施。"), 409
+        else:
+            done, bound, error = _corrective_post(request, op, period, row, action)
+            if done:
+                messages.success(request, done)
+                return redirect("cycles:corrective_action", pk=period.pk, measure=measure)
+            status = 400
+        if bound is not None:
+            forms[f"{op if op != 'update' else 'edit'}_form"] = bound
+    return render(
+        request,
+        "cycles/corrective_action.html",
+        {
+            "period": period,
+            "row": row,
+            "action": action,
+            "closed": [a for a in row.actions if not a.is_open],
+            "can_decide": can_decide,
+            "can_follow": can_follow,
+            "error": error,
+            "posted": request.POST.get("op", "") if status != 200 else "",
+            **forms,
+        },
+        status=status,
+    )
+
+
+def _corrective_post(
+    request: HttpRequest,
+    op: str,
+    period: ReportingPeriod,
+    row: selectors.WarningRow,
+    action: Any,
+) -> tuple[str, Any, str]:
+    """Run one write of the corrective-action page: (success message, bound form, refusal)."""
+    form: Any
+    if op in ("open", "update"):
+        form = CorrectiveActionForm(request.POST)
+    elif op == "follow":
+        form = FollowUpForm(request.POST)
+    else:
+        form = CloseActionForm(request.POST)
+    if not form.is_valid():
+        return "", form, ""
+    data = form.cleaned_data
+    try:
+        if op == "open":
+            services.corrective_action_open(
+                period=period,
+                measure=row.measure,
+                what=data["what"],
+                who=data["who"],
+                due=data["due"],
+                actor=request.user,
+            )
+            return _("已提出改善措施，將於後續各期追蹤至結案。"), form, ""
+        if op == "update":
+            changed = services.corrective_action_update(
+                action=action,
+                what=data["what"],
+                who=data["who"],
+                due=data["due"],
+                actor=request.user,
+            )
+            return (_("已修改改善措施。") if changed else _("沒有變更。")), form, ""
+        if op == "follow":
+            services.corrective_action_follow_up(
+                action=action, period=period, note=data["note"], actor=request.user
+            )
+            return _("已記錄 %(code)s 追蹤情形。") % {"code": period.code}, form, ""
+        services.corrective_action_close(
+            action=action, period=period, note=data["closing_note"], actor=request.user
+        )
+        return _("改善措施已結案。"), form, ""
+    except GuankaoError as refusal:
+        return "", form, str(refusal)
