@@ -15,6 +15,7 @@ from guankao.core.admin import AuditedAdmin
 from guankao.core.models import AuditEntry, Jurisdiction, LoginAttempt, Membership, Role
 from guankao.divisions.models import DivisionTable, Task
 from guankao.performance.models import Measure
+from tests.performance.factories import open_correction
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,18 @@ def test_every_admin_page_is_audited() -> None:
     assert plain == []
 
 
+def test_a_published_years_measure_is_read_only_in_the_admin(superuser_client: Client) -> None:
+    measure = Measure.objects.filter(kind="numeric").order_by("pk").first()
+    assert measure is not None
+    url = f"/admin/performance/measure/{measure.pk}/change/"
+    page = superuser_client.get(url).content.decode()
+    assert 'name="actual"' not in page  # shown, not editable: the 108 report is published
+    assert superuser_client.post(url, {"actual": "12345"}).status_code == 403
+    assert Measure.objects.get(pk=measure.pk).actual == measure.actual
+
+
 def test_a_measure_changed_in_the_admin(superuser_client: Client) -> None:
+    open_correction()  # a published year is read-only: a 勘誤 opens it
     measure = Measure.objects.filter(kind="numeric").order_by("pk").first()
     assert measure is not None and measure.actual is not None
     url = f"/admin/performance/measure/{measure.pk}/change/"

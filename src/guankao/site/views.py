@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from guankao.core.models import Jurisdiction
 from guankao.divisions.models import DivisionTable
@@ -12,10 +13,16 @@ from guankao.performance.models import PerformanceReport
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """What is loaded: jurisdictions with their division tables, departments with report years."""
-    tables = DivisionTable.objects.annotate(task_count=Count("tasks")).latest_first()
+    """What is public: jurisdictions with their division tables in force or published before,
+    departments with their published report years (drafts are for staff pages only)."""
+    tables = (
+        DivisionTable.objects.published(timezone.localdate())
+        .annotate(task_count=Count("tasks"))
+        .latest_first()
+    )
     reports = (
-        PerformanceReport.objects.select_related("department")
+        PerformanceReport.objects.published()
+        .select_related("department")
         .annotate(plan_count=Count("department__plans", distinct=True))
         .order_by("department__label", "-year")
     )
