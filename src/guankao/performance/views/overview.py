@@ -161,7 +161,6 @@ def indicator_view(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 row.jurisdiction.name.removesuffix("（模擬）"),
                 row.card.achievement,
                 row.card.light.value,
-                detail=row.card.measure.label,
             )
             for row in comparison.rows
         ]
