@@ -518,3 +518,33 @@ def test_query_count_does_not_grow_with_the_measures(
     assert len(full) == len(few)
     with django_assert_max_num_queries(12):
         client.get(url)
+
+
+def test_who_may_do_what_on_the_action_page(
+    q2: ReportingPeriod, cycle: Cycle, client_for: ClientFor
+) -> None:
+    hsinchu = Jurisdiction.objects.get(slug="hsinchu")
+    reviewer = User.objects.create_user("ew-reviewer", password="x" * 12)
+    membership_grant(user=reviewer, role=Role.REVIEWER, jurisdiction=hsinchu, actor=None)
+    admin = User.objects.create_user("ew-admin", password="x" * 12)
+    membership_grant(user=admin, role=Role.ADMIN, actor=None)
+    other = Agency.objects.create(
+        jurisdiction=hsinchu, slug="hsinchu-police-ew", name="新竹市警察局", label="警察局"
+    )
+    stranger = User.objects.create_user("ew-other-reporter", password="x" * 12)
+    membership_grant(user=stranger, role=Role.REPORTER, agency=other, actor=None)
+    url = reverse("cycles:corrective_action", args=[q2.pk, cycle.red.pk])
+    opening = {"op": "open", "what": "加派人力", "who": "保護服務科", "due": "108/09/30"}
+    # Administrators run the system but do not judge an agency's work; reporters of another
+    # agency see nothing of this one.
+    assert client_for("ew-admin").get(url).status_code == 200
+    assert client_for("ew-admin").post(url, opening).status_code == 403
+    assert client_for("ew-other-reporter").get(url).status_code == 403
+    assert client_for("ew-reporter").post(url, opening).status_code == 403
+    assert not CorrectiveAction.objects.exists()
+    assert client_for("ew-reviewer").post(url, opening).status_code == 302
+    assert CorrectiveAction.objects.get().opened_by.username == "ew-reviewer"  # type: ignore[union-attr]
+    # The early-warning list itself is for those who oversee the period.
+    warning = reverse("cycles:early_warning", args=[q2.pk])
+    assert client_for("ew-reporter").get(warning).status_code == 403
+    assert client_for("ew-reviewer").get(warning).status_code == 200

@@ -135,6 +135,8 @@ CASES = [
     # --- web pages that read
     Case("home", Action.DATA_VIEW, False, "get", lambda c: reverse("cycles:home"), writes=False),
     Case("period", Action.PERIOD_VIEW, False, "get", web_period("period"), writes=False),
+    Case("early_warning", Action.PERIOD_VIEW, False, "get", web_period("early_warning"),
+         writes=False),
     Case("committee_report", Action.REPORT_VIEW, False, "get", web_period("committee_report"),
          writes=False),
     Case("period_audit_export", Action.AUDIT_EXPORT, False, "get",
@@ -185,6 +187,8 @@ CASES = [
     Case("period_list", Action.PERIOD_VIEW, True, "get", api("/periods"), writes=False),
     Case("period_dashboard", Action.PERIOD_VIEW, True, "get", api("/periods/{period}/dashboard"),
          writes=False),
+    Case("period_early_warning", Action.PERIOD_VIEW, True, "get",
+         api("/periods/{period}/early-warning"), writes=False),
     Case("period_committee_report", Action.REPORT_VIEW, True, "get",
          api("/periods/{period}/committee-report"), writes=False),
     Case("submission_list", Action.SUBMISSION_VIEW, True, "get", api("/submissions"),
@@ -298,8 +302,12 @@ def test_role_matrix(case: Case, who: str, demo: Demo, client_for: Callable[[str
         assert mail.outbox == []
 
 
+# Pages whose matrix needs a department's period (the demo has none): tested in their own module.
+TESTED_ELSEWHERE = {"corrective_action"}  # tests/cycles/test_early_warning.py
+
+
 def test_every_page_and_endpoint_is_in_the_table() -> None:
-    pages = {p.name for p in urlpatterns if isinstance(p, URLPattern)}
+    pages = {p.name for p in urlpatterns if isinstance(p, URLPattern)} - TESTED_ELSEWHERE
     tested_pages = {c.name.split(":")[0] for c in CASES if not c.api}
     assert pages == tested_pages
     operations = {

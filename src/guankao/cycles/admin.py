@@ -12,6 +12,8 @@ from django.http import HttpRequest
 from guankao.core.admin import AuditedAdmin, ReadOnlyAdmin
 from guankao.cycles.models import (
     Attachment,
+    CorrectiveAction,
+    CorrectiveActionUpdate,
     Reminder,
     ReportingPeriod,
     ReviewComment,
@@ -77,3 +79,17 @@ class ReminderAdmin(ReadOnlyAdmin):
     list_display = ["submission", "kind", "recipients", "sent_on", "sent_at"]
     list_filter = ["kind"]
     list_select_related = ["submission__period", "submission__agency"]
+
+
+# Corrective actions are opened, followed up and closed on the early-warning pages (audited).
+@admin.register(CorrectiveAction)
+class CorrectiveActionAdmin(ReadOnlyAdmin):
+    list_display = ["measure", "opened_in", "what", "who", "due", "status", "closed_in"]
+    list_filter = ["status"]
+    list_select_related = ["measure", "opened_in", "closed_in"]
+
+
+@admin.register(CorrectiveActionUpdate)
+class CorrectiveActionUpdateAdmin(ReadOnlyAdmin):
+    list_display = ["action", "period", "note", "created_by", "created_at"]
+    list_select_related = ["action__measure", "period", "created_by"]
