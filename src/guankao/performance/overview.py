@@ -44,7 +44,7 @@ from guankao.performance.report_model import (
     ReportData,
     ReviewData,
 )
-from guankao.performance.scorecard import Legend, Light, MeasureCard, Scorecard, scorecard
+from guankao.performance.scorecard import Legend, Light, MeasureCard, light_of, scorecard
 from guankao.tw import from_roc_year
 
 # Whether a reader may see a department's drafts (the views pass the role matrix's answer).
@@ -57,33 +57,43 @@ def _nobody(_department: Agency) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class ReportLine:
-    """One department's report of the year as an overview shows it."""
+    """One department's report of the year as an overview shows it: the scorecard's counts by
+    light, its below-target and unreviewed measures, budget and 執行率; ``cards`` only when asked
+    for (the comparison of one indicator)."""
 
     report: PerformanceReport
-    card: Scorecard
     live: bool  # staff reading a draft or a correction, not what was published
+    counts: dict[Light, int]
+    below_target: int
+    unreviewed: int
+    measures: int
     budget_thousands: int
     execution: Decimal | None  # budget-weighted 執行率 as the report prints it, percent
+    cards: tuple[MeasureCard, ...] = ()
 
     @property
     def department(self) -> Agency:
         return self.report.department
 
-    @property
-    def counts(self) -> dict[Light, int]:
-        return self.card.counts
 
-    @property
-    def below_target(self) -> int:
-        return len(self.card.below_target)
-
-    @property
-    def unreviewed(self) -> int:
-        return len(self.card.unreviewed)
-
-    @property
-    def measures(self) -> int:
-        return len(self.card.cards)
+def tally(data: ReportData, legend: Legend) -> tuple[dict[Light, int], int, int, int]:
+    """Counts by light, below target, unreviewed and measures of a report: the scorecard's rule
+    (``light_of`` at the year's end, reviewed unless yellow or red without a review) without
+    building its rows, for pages that count thousands of measures."""
+    as_of = rules.year_end(data.year)
+    counts = dict.fromkeys(Light, 0)
+    below = unreviewed = total = 0
+    for plan in data.plans:
+        for indicator in plan.indicators:
+            for measure in indicator.measures:
+                light = light_of(measure, legend, as_of=as_of)
+                counts[light] += 1
+                total += 1
+                if light is Light.YELLOW or light is Light.RED:
+                    below += 1
+                    if measure.review is None:
+                        unreviewed += 1
+    return counts, below, unreviewed, total
 
 
 @dataclass(slots=True)
@@ -175,56 +185,69 @@ def _latest_revisions(report_ids: list[int]) -> dict[int, tuple[int, str]]:
         .order_by("-number")
         .values("number")[:1]
     )
-    rows = ReportRevision.objects.filter(
-        report_id__in=report_ids, number=Subquery(last)
-    ).values_list("report_id", "pk", "data__rate_method")
+    rows = (
+        ReportRevision.objects.filter(report_id__in=report_ids, number=Subquery(last))
+        .order_by()
+        .values_list("report_id", "pk", "data__rate_method")
+    )
     return {report_id: (pk, method or RateMethod.REPORTED) for report_id, pk, method in rows}
 
 
 def _from_tables(
     reports: list[PerformanceReport], year: int, rate_methods: dict[int, str]
 ) -> dict[int, ReportData]:
-    """The report models of ``reports`` (all of one Gregorian ``year``) from the tables, in
-    three queries whatever their number: plans, indicators, measures with their reviews."""
+    """The report models of ``reports`` (all of one Gregorian ``year``) from the tables, in two
+    queries whatever their number: plans, and measures with their indicator and whether they
+    have a review. For counting: the texts of indicators and reviews are left empty (an
+    indicator without measures is left out; it has nothing to count)."""
     if not reports:
         return {}
     departments = [r.department_id for r in reports]
-    plan_rows = Plan.objects.filter(department_id__in=departments, year=year).values_list(
-        "pk",
-        "department_id",
-        "number",
-        "name",
-        "budget_thousands",
-        "control_code",
-        "control_note",
-        "reported_rate",
-        "executed_thousands",
+    # order_by(): the models' default orderings join the agency and sort every row.
+    plan_rows = (
+        Plan.objects.filter(department_id__in=departments, year=year)
+        .order_by()
+        .values_list(
+            "pk",
+            "department_id",
+            "number",
+            "name",
+            "budget_thousands",
+            "control_code",
+            "control_note",
+            "reported_rate",
+            "executed_thousands",
+        )
     )
-    indicator_rows = Indicator.objects.filter(
-        plan__department_id__in=departments, plan__year=year
-    ).values_list("pk", "plan_id", "number", "text")
-    measure_rows = Measure.objects.filter(
-        indicator__plan__department_id__in=departments, indicator__plan__year=year
-    ).values_list(
-        "pk",
-        "indicator_id",
-        "position",
-        "label",
-        "kind",
-        "target",
-        "actual",
-        "unit",
-        "actual_unit",
-        "due",
-        "done",
-        "shortfall_review__reason",
-        "shortfall_review__improvement",
-        "shortfall_review__id",
+    measure_rows = (
+        Measure.objects.filter(
+            indicator__plan__department_id__in=departments, indicator__plan__year=year
+        )
+        .order_by()
+        .values_list(
+            "pk",
+            "indicator_id",
+            "indicator__number",
+            "indicator__plan_id",
+            "position",
+            "label",
+            "kind",
+            "target",
+            "actual",
+            "unit",
+            "actual_unit",
+            "due",
+            "done",
+            "shortfall_review__id",
+        )
     )
     measures: dict[int, list[MeasureData]] = defaultdict(list)
+    indicator_keys: dict[int, tuple[int, int]] = {}
     for (
         pk,
         ind,
+        number,
+        plan_id,
         pos,
         label,
         kind,
@@ -234,11 +257,9 @@ def _from_tables(
         aunit,
         due,
         done,
-        reason,
-        imp,
         rid,
     ) in measure_rows:
-        review = ReviewData(reason=reason, improvement=imp) if rid is not None else None
+        indicator_keys[ind] = (plan_id, number)
         measures[ind].append(
             MeasureData(
                 id=pk,
@@ -251,16 +272,16 @@ def _from_tables(
                 actual_unit=aunit,
                 due=due,
                 done=done,
-                review=review,
+                review=_REVIEWED if rid is not None else None,
             )
         )
     indicators: dict[int, list[IndicatorData]] = defaultdict(list)
-    for pk, plan_id, number, text in indicator_rows:
+    for pk, (plan_id, number) in indicator_keys.items():
         indicators[plan_id].append(
             IndicatorData(
                 id=pk,
                 number=number,
-                text=text,
+                text="",
                 standard_text="",
                 achievement_text="",
                 measures=tuple(sorted(measures[pk], key=lambda m: m.position)),
@@ -298,6 +319,10 @@ def _from_tables(
     }
 
 
+# A review's presence is what an overview counts; its words are on the report page.
+_REVIEWED = ReviewData(reason="", improvement="")
+
+
 def _legends(jurisdiction_ids: set[int]) -> dict[int, Legend]:
     return {
         row.jurisdiction_id: Legend(green_at=row.green_at, yellow_at=row.yellow_at)
@@ -306,7 +331,11 @@ def _legends(jurisdiction_ids: set[int]) -> dict[int, Legend]:
 
 
 def report_lines(
-    reports: Iterable[PerformanceReport], *, year: int, sees_drafts: SeesDrafts = _nobody
+    reports: Iterable[PerformanceReport],
+    *,
+    year: int,
+    sees_drafts: SeesDrafts = _nobody,
+    with_cards: bool = False,
 ) -> list[ReportLine]:
     """The overview line of each report the reader may see, all of Gregorian ``year``: at most
     six queries besides ``reports`` itself (which should select department and jurisdiction)."""
@@ -336,9 +365,13 @@ def report_lines(
     }
     data = _from_tables([r for r, _live in shown if r.pk not in from_json], year, methods)
     if from_json:
-        kept = ReportRevision.objects.filter(
-            pk__in=[latest[pk][0] for pk in from_json if pk in latest]
-        ).values_list("report_id", "data")
+        kept = (
+            ReportRevision.objects.filter(
+                pk__in=[latest[pk][0] for pk in from_json if pk in latest]
+            )
+            .order_by()
+            .values_list("report_id", "data")
+        )
         data.update({report_id: revisions.load(raw) for report_id, raw in kept})
     legends = _legends({r.department.jurisdiction_id for r, _live in shown})
     lines = []
@@ -346,14 +379,25 @@ def report_lines(
         if report.pk not in data:
             continue  # published before revisions were kept and not backfilled yet
         report_model = data[report.pk]
-        card = scorecard(report_model, legend=legends.get(report.department.jurisdiction_id))
+        legend = legends.get(report.department.jurisdiction_id) or Legend()
+        if with_cards:
+            card = scorecard(report_model, legend=legend)
+            counts, cards = card.counts, card.cards
+            below, unreviewed, total = len(card.below_target), len(card.unreviewed), len(cards)
+        else:
+            counts, below, unreviewed, total = tally(report_model, legend)
+            cards = ()
         lines.append(
             ReportLine(
                 report=report,
-                card=card,
                 live=live,
+                counts=counts,
+                below_target=below,
+                unreviewed=unreviewed,
+                measures=total,
                 budget_thousands=sum(p.budget_thousands for p in report_model.plans),
                 execution=execution_of(report_model),
+                cards=cards,
             )
         )
     return lines
@@ -468,6 +512,7 @@ def shared_codes(*, roc_year: int) -> list[tuple[str, str, int]]:
             plan__department__performance_reports__year=from_roc_year(roc_year),
             plan__department__performance_reports__status__in=PUBLIC_STATUSES,
         )
+        .order_by()
         .values_list("series__code", "series__name", "plan__department__jurisdiction_id")
         .distinct()
     )
@@ -513,9 +558,9 @@ def indicator_comparison(
     per jurisdiction and measure, best achievement first; NotFound for an unknown code."""
     year = from_roc_year(roc_year)
     series = list(
-        Indicator.objects.filter(series__code=code, plan__year=year).values_list(
-            "pk", "plan__department_id", "series__name"
-        )
+        Indicator.objects.filter(series__code=code, plan__year=year)
+        .order_by()
+        .values_list("pk", "plan__department_id", "series__name")
     )
     if not series:
         exists = Indicator.objects.filter(series__code=code).exists()
@@ -524,11 +569,11 @@ def indicator_comparison(
     indicator_ids = {pk for pk, _d, _n in series}
     departments = {d for _pk, d, _n in series}
     reports = list(_reports_of_year(roc_year).filter(department_id__in=departments))
-    lines = report_lines(reports, year=year, sees_drafts=sees_drafts)
+    lines = report_lines(reports, year=year, sees_drafts=sees_drafts, with_cards=True)
     rows = [
         CityMeasure(jurisdiction=line.department.jurisdiction, report=line.report, card=card)
         for line in lines
-        for card in line.card.cards
+        for card in line.cards
         if card.indicator.id in indicator_ids
     ]
     rows.sort(
@@ -542,6 +587,7 @@ def indicator_comparison(
         {
             y - 1911
             for y in Indicator.objects.filter(series__code=code)
+            .order_by()
             .values_list("plan__year", flat=True)
             .distinct()
         },

@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
@@ -50,16 +51,27 @@ def index(request: HttpRequest) -> HttpResponse:
     for row in published:
         cities.setdefault(row.jurisdiction, []).append(row)
     years = {c.jurisdiction.name: c for c in overview.published_years()}
+    index = reverse("performance:index")
     return render(
         request,
         "performance/index.html",
         {
             "rows": staff_rows,
-            "cities": [(years.get(name), reports) for name, reports in cities.items()],
+            "cities": [
+                (years.get(name), [(r, *_report_links(r, index)) for r in reports])
+                for name, reports in cities.items()
+            ],
             "national_year": overview.latest_public_year(),
             "signed_in": request.user.is_authenticated,
         },
     )
+
+
+def _report_links(row: selectors.PublishedReport, index: str) -> tuple[str, str]:
+    """The report's and its scorecard's addresses under the index's, without resolving two URLs
+    per row (the index of the synthetic country lists 440 reports)."""
+    base = f"{index}{row.department.slug}/{row.roc_year}/"
+    return base, f"{base}scorecard/"
 
 
 # --- report page, downloads, status --------------------------------------------------------
