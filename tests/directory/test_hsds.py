@@ -36,9 +36,11 @@ def test_schema_files_reject_what_hsds_forbids() -> None:
 def test_export_validates_against_the_official_schemas(tmp_path: Path) -> None:
     call_command("export", "hsds", "--jurisdiction", "keelung", "-o", str(tmp_path))
     files = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in tmp_path.glob("*.json")}
-    assert len(files["services.json"]) == 53
+    assert len(files["services.json"]) == 43  # the 53 tasks less the 10 internal ones
     assert len(files["organizations.json"]) == 12
-    assert len(files["taxonomy_terms.json"]) == 11
+    assert (
+        len(files["taxonomy_terms.json"]) == 10
+    )  # 11 areas less 健全法令制度, whose only task (the committee) is internal
     for name, schema in [
         ("services.json", "service"),
         ("organizations.json", "organization"),
@@ -90,10 +92,11 @@ def test_root(client: Client) -> None:
 @pytest.mark.django_db
 def test_services_are_pages(client: Client) -> None:
     first = get(client, "services", per_page="20")
-    assert (first["total_items"], first["total_pages"], first["size"]) == (53, 3, 20)
+    # The 43 public tasks: internal ones are no HSDS service (decision 0075).
+    assert (first["total_items"], first["total_pages"], first["size"]) == (43, 3, 20)
     assert first["first_page"] and not first["last_page"] and not first["empty"]
     last = get(client, "services", per_page="20", page="3")
-    assert (last["size"], last["last_page"]) == (13, True)
+    assert (last["size"], last["last_page"]) == (3, True)
     beyond = get(client, "services", per_page="20", page="4")
     assert beyond["empty"] and beyond["contents"] == []
     for item in first["contents"]:
@@ -119,13 +122,15 @@ def test_filters_organizations_and_terms(client: Client) -> None:
     assert news["parent_organization_id"] == parent["id"]
     assert get(client, "organizations/" + news["id"])["name"] == "觀銷處新聞科"
     terms = get(client, "taxonomy_terms", lang="th")
-    assert terms["total_items"] == 11
+    assert (
+        terms["total_items"] == 10
+    )  # 11 areas less 健全法令制度, whose only task (the committee) is internal
     safety = next(t for t in terms["contents"] if t["code"] == "personal-safety")
     assert validation.errors("taxonomy_term", safety) == []
     by_term = get(client, "services", taxonomy_term_id=safety["id"])
-    assert by_term["total_items"] == 5
+    assert by_term["total_items"] == 3  # the two DV trainings are internal (decision 0075)
     by_org = get(client, "services", organization_id=news["id"])
-    assert by_org["total_items"] == 2
+    assert by_org["total_items"] == 1  # 聯繫媒體並刊登 is internal (decision 0075)
 
 
 @pytest.mark.django_db

@@ -134,8 +134,20 @@ def agency_view(directory: Directory, slug: str, code: str) -> AgencyView:
     return AgencyView(slug, agency.label, agency.name.shown(code), agency.phone)
 
 
-def task_view(directory: Directory, task: TaskEntry, code: str, score: float = 0.0) -> TaskView:
+def task_view(
+    directory: Directory,
+    task: TaskEntry,
+    code: str,
+    score: float = 0.0,
+    *,
+    seen_from: str | None = None,
+) -> TaskView:
+    """A task in language ``code``. ``seen_from`` is the agency whose page lists it: the other
+    agencies that handle it are then its lead and co-leads other than that one."""
     text = task.text.shown(code)
+    others = task.co_lead_slugs
+    if seen_from is not None:
+        others = tuple(s for s in (task.agency_slug, *task.co_lead_slugs) if s != seen_from)
     return TaskView(
         outdated_notice=notice(OUTDATED_NOTICE, code) if text.outdated else None,
         original_label=notice(ORIGINAL_LABEL, code) if text.outdated else None,
@@ -145,7 +157,7 @@ def task_view(directory: Directory, task: TaskEntry, code: str, score: float = 0
         text=text,
         area=area_view(directory, task.area_slug, code),
         agency=agency_view(directory, task.agency_slug, code),
-        co_leads=tuple(agency_view(directory, s, code) for s in task.co_lead_slugs),
+        co_leads=tuple(agency_view(directory, s, code) for s in others),
         score=score,
     )
 

@@ -3,7 +3,10 @@ public page, the search command, the JSON API and HSDS.
 
 A snapshot holds the table in force (the newest version published by today, Asia/Taipei), its
 agencies as that version prints them (its contacts), areas, tasks and every content
-translation, plus the search index built from them. It is built with a fixed number of queries
+translation, plus the search index built from them. Only public-facing tasks are in ``tasks``
+and the index: internal ones (staff training, committees, media liaison) are kept apart in
+``internal_tasks``, for the agency page's own list, so no answer, area page, API or HSDS output
+can offer them (decision 0075). It is built with a fixed number of queries
 and cached per process; one cheap query per request (the newest audit entry) and the date tell
 whether it is stale. Writes that bypass the audited services (the admin) are caught by signals
 in this process.
@@ -27,7 +30,7 @@ from guankao.directory.models import ContentKind, ContentTranslation, Translatio
 from guankao.directory.search import invalidation
 from guankao.directory.search.concepts import default_concepts
 from guankao.directory.search.index import Document, Ranking, SearchIndex
-from guankao.divisions.models import AgencyContact, DivisionTable, ServiceArea, Task
+from guankao.divisions.models import AgencyContact, DivisionTable, ServiceArea, Task, TaskAudience
 from guankao.tw import Phone
 
 # Field weights: the task's own words count most, the area and the agency's name less.
@@ -110,6 +113,7 @@ class TaskEntry:
     text: Text
     co_lead_slugs: tuple[str, ...]
     position: int
+    internal: bool = False  # TaskAudience.INTERNAL: never in a public answer
 
 
 @dataclass(frozen=True)
@@ -123,8 +127,9 @@ class Directory:
     table_pk: int
     areas: Mapping[str, AreaEntry]
     agencies: Mapping[str, AgencyEntry]
-    tasks: Mapping[int, TaskEntry]
+    tasks: Mapping[int, TaskEntry]  # public-facing only
     index: SearchIndex
+    internal_tasks: Mapping[int, TaskEntry] = field(default_factory=dict)
 
     def search(self, query: str, *, limit: int = 20) -> Ranking:
         return self.index.search(query, limit=limit)
@@ -133,7 +138,13 @@ class Directory:
         return [t for t in self.tasks.values() if t.area_slug == slug]
 
     def tasks_of_agency(self, slug: str) -> list[TaskEntry]:
-        return [t for t in self.tasks.values() if t.agency_slug == slug or slug in t.co_lead_slugs]
+        """The agency's public tasks: its own, then those it co-leads that it does not also
+        list itself (a shared task is printed under each of its agencies: shown once)."""
+        return _of_agency(list(self.tasks.values()), slug)
+
+    def internal_tasks_of_agency(self, slug: str) -> list[TaskEntry]:
+        """The agency's internal tasks (listed apart, never offered as answers)."""
+        return _of_agency(list(self.internal_tasks.values()), slug)
 
     def used_areas(self) -> list[AreaEntry]:
         used = {t.area_slug for t in self.tasks.values()}
@@ -142,6 +153,17 @@ class Directory:
     def used_agencies(self) -> list[AgencyEntry]:
         used = {t.agency_slug for t in self.tasks.values()}
         return [a for a in self.agencies.values() if a.slug in used]
+
+
+def _of_agency(tasks: list[TaskEntry], slug: str) -> list[TaskEntry]:
+    own = [t for t in tasks if t.agency_slug == slug]
+    texts = {t.text.source for t in own}
+    co_led = [
+        t
+        for t in tasks
+        if t.agency_slug != slug and slug in t.co_lead_slugs and t.text.source not in texts
+    ]
+    return own + co_led
 
 
 def table_in_force(slug: str, today: datetime.date | None = None) -> DivisionTable | None:
@@ -223,9 +245,12 @@ def build_directory(slug: str) -> Directory | None:
             text=text(ContentKind.TASK, t.text),
             co_lead_slugs=tuple(sorted(a.slug for a in t.co_leads.all())),
             position=t.position,
+            internal=t.audience == TaskAudience.INTERNAL,
         )
         for t in tasks
     }
+    internal_entries = {pk: t for pk, t in task_entries.items() if t.internal}
+    task_entries = {pk: t for pk, t in task_entries.items() if not t.internal}
     index = SearchIndex(
         [task_document(t, area_entries, agency_entries, slug) for t in task_entries.values()],
         default_concepts(),
@@ -240,6 +265,7 @@ def build_directory(slug: str) -> Directory | None:
         agencies=agency_entries,
         tasks=task_entries,
         index=index,
+        internal_tasks=internal_entries,
     )
 
 

@@ -129,10 +129,13 @@ def agency(request: HttpRequest, jurisdiction: str, agency: str, *, code: str) -
     """One agency: its phone and its tasks, with their areas."""
     directory = _directory(jurisdiction)
     tasks = directory.tasks_of_agency(agency)
-    if agency not in directory.agencies or not tasks:
+    internal = directory.internal_tasks_of_agency(agency)
+    if agency not in directory.agencies or not (tasks or internal):
         raise Http404
     context = _common(directory, code)
     context["agency"] = agency_view(directory, agency, code)
-    context["tasks"] = [task_view(directory, t, code) for t in tasks]
+    # On its own page an agency is never "also handled by" itself.
+    context["tasks"] = [task_view(directory, t, code, seen_from=agency) for t in tasks]
+    context["internal_tasks"] = [task_view(directory, t, code, seen_from=agency) for t in internal]
     context["form"] = SearchForm()
     return render(request, "directory/agency.html", context)

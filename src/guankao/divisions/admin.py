@@ -16,7 +16,8 @@ class ServiceAreaAdmin(AuditedAdmin):
 class TaskInline(admin.TabularInline[Task, DivisionTable]):
     model = Task
     extra = 0
-    fields = ["position", "agency", "number", "area", "text", "co_leads"]
+    # The audience is the staff's override of what the import guessed (decision 0075).
+    fields = ["position", "agency", "number", "area", "text", "audience", "co_leads"]
     autocomplete_fields = ["agency", "co_leads"]
 
 
@@ -39,8 +40,8 @@ class DivisionTableAdmin(AuditedAdmin):
 
 @admin.register(Task)
 class TaskAdmin(AuditedAdmin):
-    list_display = ["agency", "number", "area", "text", "table"]
-    list_filter = ["table", "area", "agency"]
+    list_display = ["agency", "number", "area", "text", "audience", "table"]
+    list_filter = ["table", "area", "audience", "agency"]
     search_fields = ["text", "agency__label"]
     list_select_related = ["agency", "area", "table", "table__jurisdiction"]
     autocomplete_fields = ["agency", "co_leads"]

@@ -15,7 +15,7 @@ from guankao.core.datafile import Record, check_unique, read_data_file
 from guankao.core.exceptions import DataFileError
 from guankao.core.models import Agency, AgencyKind
 from guankao.core.services import Actor, agency_upsert, jurisdiction_upsert
-from guankao.divisions.models import DivisionTable, ServiceArea
+from guankao.divisions.models import DivisionTable, ServiceArea, TaskAudience
 from guankao.divisions.rows import ContactRow, TaskEntry, TaskRow
 from guankao.divisions.services import (
     division_table_upsert,
@@ -126,7 +126,18 @@ def _task_entry(record: Record, agency: str, other_agencies: set[str]) -> TaskEn
         area=record.text("area"),
         text=record.text("text"),
         co_leads=co_leads,
+        audience=_audience(record),
     )
+
+
+def _audience(record: Record) -> str:
+    """``audience: internal`` on a task the public cannot ask for; public when not written."""
+    audience = record.text("audience", required=False, default=TaskAudience.PUBLIC)
+    if audience not in TaskAudience.values:
+        raise record.error(
+            "audience", f"unknown audience {audience!r}; one of {', '.join(TaskAudience.values)}"
+        )
+    return audience
 
 
 def parse_service_areas(path: Path) -> list[Record]:
@@ -208,6 +219,7 @@ def load_division_file(*, path: Path, actor: Actor) -> DivisionTable:
             text=task.text,
             position=position,
             co_leads=tuple(agencies[slug] for slug in task.co_leads),
+            audience=task.audience,
         )
         for position, task in enumerate(entries, start=1)
     ]

@@ -178,9 +178,20 @@ class AgencyContact(models.Model):
         return Phone(as_written=self.phone, e164=self.phone_e164, extension=self.phone_extension)
 
 
+class TaskAudience(models.TextChoices):
+    """Whom a task serves: the public, or the government itself (decision 0075)."""
+
+    PUBLIC = "public", _("對外服務")
+    INTERNAL = "internal", _("內部業務（不對外服務）")
+
+
 class TaskQuerySet(models.QuerySet["Task"]):
     def in_table_order(self) -> TaskQuerySet:
         return self.order_by("position")
+
+    def public(self) -> TaskQuerySet:
+        """Tasks a member of the public can ask for (not staff training, committees …)."""
+        return self.filter(audience=TaskAudience.PUBLIC)
 
     def with_related(self) -> TaskQuerySet:
         return self.select_related("agency", "agency__parent", "area").prefetch_related("co_leads")
@@ -204,6 +215,15 @@ class Task(models.Model):
     )
     text = models.TextField(_("業務內容"))
     position = models.PositiveIntegerField(_("表內順序"))
+    audience = models.CharField(
+        _("服務對象"),
+        max_length=10,
+        choices=TaskAudience.choices,
+        default=TaskAudience.PUBLIC,
+        help_text=_(
+            "內部業務（人員訓練、師資研習、委員會與聯繫會議、媒體聯繫）不出現在民眾查詢的答案裡。"
+        ),
+    )
     co_leads = models.ManyToManyField(
         Agency,
         blank=True,

@@ -26,6 +26,9 @@ class TaskEntry:
     area: str
     text: str
     co_leads: tuple[str, ...]
+    # "public" or "internal" (``TaskAudience``); None when the file does not say (an import
+    # without an audience column): see ``TaskRow.audience``.
+    audience: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,10 @@ class TaskRow:
     text: str
     position: int
     co_leads: tuple[Agency, ...] = ()
+    # A ``TaskAudience`` value, or None: keep the task's audience (a staff override survives
+    # re-importing a file without that column), or for a new task take the rule's default
+    # (``audience.default_audience``, decision 0075).
+    audience: str | None = None
 
 
 @dataclass(frozen=True)

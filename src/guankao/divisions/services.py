@@ -22,13 +22,20 @@ from guankao.core.services import (
     model_update,
     upsert,
 )
+from guankao.divisions.audience import default_audience
 from guankao.divisions.exceptions import (
     PublicationError,
     TaskRowInvalid,
     VersionExistsError,
     VersionPublishedError,
 )
-from guankao.divisions.models import AgencyContact, DivisionTable, ServiceArea, TableStatus, Task
+from guankao.divisions.models import (
+    AgencyContact,
+    DivisionTable,
+    ServiceArea,
+    TableStatus,
+    Task,
+)
 from guankao.divisions.rows import ContactRow, TaskRow
 from guankao.divisions.signals import task_texts_changed
 from guankao.tw import YearMonth, format_roc_date, parse_phone
@@ -221,20 +228,32 @@ def task_upsert(
     position: int,
     co_leads: list[Agency],
     actor: Actor,
+    audience: str | None = None,
 ) -> Task:
     """Create or update the task ``number`` of ``agency`` in ``table``, with its co-lead agencies.
 
-    A new text is announced (``signals.task_texts_changed``) so that its translations follow it.
+    ``audience`` None keeps an existing task's audience and gives a new one the rule's default
+    (``audience.default_audience``). A new text is announced (``signals.task_texts_changed``)
+    so that its translations follow it.
     """
-    old_text = (
+    old = (
         Task.objects.filter(table=table, agency=agency, number=number)
-        .values_list("text", flat=True)
+        .values_list("text", "audience")
         .first()
     )
+    old_text = old[0] if old is not None else None
+    if audience is None:
+        audience = old[1] if old is not None else default_audience(text)
     task = upsert(
         model=Task,
         lookup={"table": table, "agency": agency, "number": number},
-        data={"numbered": numbered, "area": area, "text": text, "position": position},
+        data={
+            "numbered": numbered,
+            "area": area,
+            "text": text,
+            "position": position,
+            "audience": audience,
+        },
         actor=actor,
     )
     before = sorted(a.pk for a in task.co_leads.all())
@@ -280,6 +299,7 @@ def tasks_create(*, table: DivisionTable, tasks: Sequence[TaskRow], actor: Actor
                 area=new.area,
                 text=new.text,
                 position=new.position,
+                audience=new.audience or default_audience(new.text),
             )
             for new in tasks
         ],
@@ -333,6 +353,7 @@ def _unchanged(task: Task, row: TaskRow) -> bool:
     return (
         (task.numbered, task.area_id, task.text, task.position)
         == (row.numbered, row.area.pk, row.text, row.position)
+        and row.audience in (None, task.audience)
     ) and {a.pk for a in task.co_leads.all()} == {a.pk for a in row.co_leads}
 
 
@@ -451,6 +472,7 @@ def division_table_copy(
                 text=task.text,
                 position=task.position,
                 co_leads=tuple(task.co_leads.all()),
+                audience=task.audience,
             )
             for task in source.tasks.with_related().in_table_order()
         ],

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from guankao.divisions.audience import parse_audience
 from guankao.divisions.rows import TaskEntry
 from guankao.imports.issues import Issue, Level, error, warning
 from guankao.imports.layout import Column, Layout, find_layouts
@@ -28,6 +29,8 @@ COLUMNS = (
     Column("agency", ("主辦單位", "主辦機關", "承辦單位", "辦理單位", "權責單位")),
     Column("phone", ("電話",), required=False),
     Column("area", ("項目",)),
+    # Public-facing or internal (decision 0075); without the column the rule decides.
+    Column("audience", ("業務性質", "對外服務", "對內對外"), required=False),
 )
 
 # Where a phone starts in an agency's cell: an optional "電話：", then a digit or a bracket.
@@ -84,6 +87,7 @@ class _Draft:
     number: int | None
     text: str
     co_leads: tuple[str, ...] | None
+    audience: str | None = None  # None: not written, the task's own or the rule's
 
 
 @dataclass
@@ -234,10 +238,37 @@ def _read_row(state: _State, layout: Layout, grid_row: GridRow) -> None:
                 if label and label != state.agency
             )
         )
+    audience = _audience(state, layout, grid_row, row_ref)
     for item in split_numbered(task_text):
         state.drafts.append(
-            _Draft(where, row_ref, state.area, state.agency, item.number, item.text, co_leads)
+            _Draft(
+                where, row_ref, state.area, state.agency, item.number, item.text, co_leads, audience
+            )
         )
+
+
+def _audience(state: _State, layout: Layout, grid_row: GridRow, row_ref: str) -> str | None:
+    """The row's audience cell (「內部」「對外服務」…), None when there is none or it is blank;
+    a value the import does not know is reported and left to the rule."""
+    column = layout.columns.get("audience")
+    if column is None:
+        return None
+    cell = grid_row.cell(column).strip()
+    if not cell:
+        return None
+    audience = parse_audience(cell)
+    if audience is None:
+        state.issues.append(
+            warning(
+                _(
+                    "業務性質「%(value)s」無法辨識（請填「對外服務」或「內部業務」），依業務內容判斷。"
+                )
+                % {"value": cell[:20]},
+                layout.grid.cell_ref(grid_row, column),
+                row_ref,
+            )
+        )
+    return audience
 
 
 def _number_tasks(state: _State) -> list[tuple[_Draft, int, bool]]:
@@ -354,6 +385,7 @@ def parse_division(grids: list[Grid], *, filename: str, area_code: str | None) -
             numbered=is_numbered,
             text=d.text,
             co_leads=d.co_leads if d.co_leads is not None else shared.get(id(d), ()),
+            audience=d.audience,
         )
         for d, number, is_numbered in numbered
     )

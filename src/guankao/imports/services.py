@@ -346,6 +346,7 @@ def apply_division(
                 task.text,
                 position,
                 tuple(co_leads),
+                audience=task.audience,  # None: the task's own, or the rule's for a new one
             )
         )
     last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
