@@ -615,15 +615,24 @@ class CityYears:
 
 
 def published_years() -> list[CityYears]:
-    """Every jurisdiction with a public report and its years, newest first: two queries."""
+    """Every jurisdiction with a public report and its years, newest first: one query."""
     rows = (
         PerformanceReport.objects.published()
-        .values_list("department__jurisdiction_id", "year")
-        .annotate(n=Count("id"))
         .order_by()
+        .values_list(
+            "department__jurisdiction_id",
+            "department__jurisdiction__slug",
+            "department__jurisdiction__name",
+            "year",
+        )
+        .annotate(n=Count("id"))
     )
     years: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for jurisdiction_id, year, n in rows:
+    places: dict[int, Jurisdiction] = {}
+    for jurisdiction_id, slug, name, year, n in rows:
+        places[jurisdiction_id] = Jurisdiction(pk=jurisdiction_id, slug=slug, name=name)
         years[jurisdiction_id].append((year - 1911, n))
-    places = Jurisdiction.objects.filter(pk__in=years).order_by("slug")
-    return [CityYears(place, sorted(years[place.pk], reverse=True)) for place in places]
+    return [
+        CityYears(place, sorted(years[place.pk], reverse=True))
+        for place in sorted(places.values(), key=lambda p: p.slug)
+    ]

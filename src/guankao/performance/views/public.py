@@ -46,11 +46,14 @@ def index(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated
         else []
     )
-    published = selectors.published_index()
+    city_years = overview.published_years()
+    published = selectors.published_index(
+        newest={c.jurisdiction.pk: c.years[0][0] + 1911 for c in city_years}
+    )
     cities: dict[str, list[selectors.PublishedReport]] = {}
     for row in published:
         cities.setdefault(row.jurisdiction, []).append(row)
-    years = {c.jurisdiction.name: c for c in overview.published_years()}
+    years = {c.jurisdiction.name: c for c in city_years}
     index = reverse("performance:index")
     return render(
         request,
@@ -61,7 +64,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 (years.get(name), [(r, *_report_links(r, index)) for r in reports])
                 for name, reports in cities.items()
             ],
-            "national_year": overview.latest_public_year(),
+            "national_year": max((c.years[0][0] for c in city_years), default=None),
             "signed_in": request.user.is_authenticated,
         },
     )
