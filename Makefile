@@ -18,7 +18,7 @@ test: setup
 
 # The quick loop while coding: everything but the browser, LibreOffice and other slow tests.
 test-fast: setup
-	$(BIN)/pytest -q -m "not browser and not libreoffice and not slow and not postgres"
+	$(BIN)/pytest -q -n 2 --dist loadfile -m "not browser and not libreoffice and not slow and not postgres"
 
 setup: system-packages $(VENV)/.installed
 

@@ -1,5 +1,11 @@
 """Shared fixtures: the test database holds both seed documents, loaded once per session.
 
+The sample reporting period of ``guankao demo`` (the cycles demo) takes most of a second to load,
+and hundreds of tests need it: ``cycles_demo_once`` loads it once per test module, inside a
+transaction that is rolled back when the module ends. Each test's own transaction (the ``db``
+fixture) is a savepoint inside it, so what a test writes is still undone after it. Keep only ids
+and plain values across tests, never model instances: one test's changes would stay on them.
+
 Tests that need a real server (Playwright) use ``live_demo``: pytest-django runs those
 transactional tests after all others and empties the database after each one, so the fixture
 loads the demo data again itself.
@@ -9,13 +15,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 
+from guankao.cycles.demo import load_demo as load_cycles_demo
 from guankao.site.demo import load_seed_documents
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the live
@@ -39,10 +48,36 @@ BROWSER_FIXTURES = frozenset({"browser", "phone_page", "live_server", "live_demo
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test that starts a live server or a browser is marked ``browser``, so that
-    ``make test-fast`` can leave the slow parts out (the markers are listed in pyproject)."""
+    ``make test-fast`` can leave the slow parts out (the markers are listed in pyproject).
+
+    Within each module, the tests that use no ``*_once`` fixture run before those that do: once
+    such a module-scoped fixture has loaded its data, the data stays until the module ends, and a
+    test that did not ask for it must not find it (or pass only because it is there)."""
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+    items[:] = _loading_once_last(items)
+
+
+def _loads_once(item: pytest.Item) -> bool:
+    """Whether the test uses a fixture that loads data once per module (named ``*_once``)."""
+    return any(name.endswith("_once") for name in getattr(item, "fixturenames", ()))
+
+
+def _loading_once_last(items: list[pytest.Item]) -> list[pytest.Item]:
+    """``items`` with each run of consecutive tests of one module reordered: those without a
+    ``*_once`` fixture first, each group in its original order. Only such runs are touched, so
+    the order pytest-django gave (transactional tests last) stays."""
+    ordered: list[pytest.Item] = []
+    run: list[pytest.Item] = []
+    for item in [*items, None]:
+        if run and (item is None or item.path != run[0].path):
+            ordered += [i for i in run if not _loads_once(i)]
+            ordered += [i for i in run if _loads_once(i)]
+            run = []
+        if item is not None:
+            run.append(item)
+    return ordered
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +88,33 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
     with django_db_blocker.unblock():
         load_seed_documents()
     yield
+
+
+@contextmanager
+def rolled_back_at_the_end(django_db_blocker: Any) -> Iterator[None]:
+    """Database access outside a test, in a transaction rolled back when the block ends: the
+    body of a module- or session-scoped fixture that loads data once for many tests.
+
+    The tests must not need ``transaction=True`` (their flush would commit through it) nor close
+    the connection (on PostgreSQL that ends the transaction); Django's test client keeps it open.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def cycles_demo_once(
+    django_db_setup: None, django_db_blocker: Any
+) -> Iterator[list[tuple[str, str, str]]]:
+    """The cycles demo (Keelung's 113H1 with samples and the demo accounts), loaded once for the
+    test module that asks for it; returns the printed credentials (role, username, password).
+
+    Tests still ask for ``db`` themselves. The module's tests that do not use this fixture run
+    before it is set up (``pytest_collection_modifyitems``), so they never see the demo. Name
+    any other fixture of this kind ``*_once`` for the same ordering."""
+    with rolled_back_at_the_end(django_db_blocker):
+        yield load_cycles_demo(actor=None)
 
 
 @pytest.fixture

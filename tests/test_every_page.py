@@ -13,9 +13,8 @@ from urllib.parse import quote, urljoin, urlparse
 import pytest
 from django.test import Client
 
-from guankao.cycles.demo import load_demo as load_cycles_demo
-
-pytestmark = pytest.mark.django_db
+# The sample period 113H1 (tests/conftest.py loads it once for the module).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cycles_demo_once")]
 
 ClientFor = Callable[[str | None], Client]
 ACCOUNTS = [None, "demo-coordinator", "demo-reporter-police", "demo-reviewer", "demo-admin"]
@@ -59,9 +58,9 @@ def crawl(client: Client, skip_public: bool = False) -> dict[str, int]:
     return statuses
 
 
+@pytest.mark.slow  # each crawl takes seconds (the admin's over ten); `make test` runs them
 @pytest.mark.parametrize("account", ACCOUNTS)
 def test_no_page_fails(account: str | None, client_for: ClientFor) -> None:
-    load_cycles_demo(actor=None)
     client = client_for(account)
     statuses = crawl(client, skip_public=account is not None)
     failed = {url: status for url, status in statuses.items() if status >= 500}
@@ -101,7 +100,6 @@ def api_reads() -> list[str]:
 
 @pytest.mark.parametrize("account", ACCOUNTS)
 def test_no_api_read_fails(account: str | None, client_for: ClientFor) -> None:
-    load_cycles_demo(actor=None)
     client = client_for(account)
     answers = {url: client.get(url) for url in api_reads()}
     assert {url: r.status_code for url, r in answers.items() if r.status_code >= 500} == {}

@@ -17,7 +17,6 @@ from django.test import Client
 
 from guankao.core.models import ApiToken, AuditEntry
 from guankao.core.tokens import api_token_create, api_token_revoke
-from guankao.cycles.demo import load_demo as load_cycles_demo
 from guankao.cycles.models import Submission
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +24,8 @@ ClientFor = Callable[[str | None], Client]
 
 
 @pytest.fixture
-def demo() -> None:
-    load_cycles_demo(actor=None)
+def demo(cycles_demo_once: list[tuple[str, str, str]]) -> None:
+    """The demo accounts and sample period (loaded once for the module, see tests/conftest.py)."""
 
 
 def issue(username: str, name: str = "填報系統介接") -> str:

@@ -18,10 +18,20 @@ from guankao.core.audit_chain import GENESIS, digest_of
 from guankao.core.models import AuditChainHead, AuditEntry, Jurisdiction
 from guankao.core.selectors import audit_chain_break
 from guankao.core.services import audit_record, create_many
+from tests.conftest import rolled_back_at_the_end
 
 pytestmark = pytest.mark.django_db
 
 GUANKAO = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "guankao")
+
+
+@pytest.fixture(scope="module")
+def demo_command_once(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
+    """``guankao demo`` run once for the module (rolled back at its end): the sample period has
+    kept revisions."""
+    with rolled_back_at_the_end(django_db_blocker):
+        call_command("demo", verbosity=0)
+        yield
 
 
 def _entry(n: int) -> AuditEntry:
@@ -81,8 +91,8 @@ def test_the_application_cannot_change_or_delete_entries() -> None:
         "DELETE FROM cycles_submissionrevision",
     ],
 )
+@pytest.mark.usefixtures("demo_command_once")
 def test_the_database_refuses_raw_changes(statement: str) -> None:
-    call_command("demo", verbosity=0)  # the sample period has kept revisions
     with (
         pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),

@@ -165,6 +165,7 @@ def test_not_yaml_is_refused(tmp_path: Path) -> None:
         load_performance_file(path=path, actor=None)
 
 
+@pytest.mark.slow  # a subprocess that migrates a new database and loads the seeds
 def test_demo_command_reports_a_broken_file_in_one_line_with_status_2(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds, ignore=shutil.ignore_patterns("sources", "*.py"))

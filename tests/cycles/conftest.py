@@ -1,4 +1,8 @@
-"""Fixtures for reporting cycles: the demo period 113H1 with its accounts, and signed-in clients."""
+"""Fixtures for reporting cycles: the demo period 113H1 with its accounts, and signed-in clients.
+
+The demo is loaded once per test module (``cycles_demo_once`` in tests/conftest.py, rolled back
+at the module's end); ``demo`` reads it afresh for each test.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 
-from guankao.cycles.demo import load_demo as load_cycles_demo
 from guankao.cycles.models import ReportingPeriod, Submission
 from guankao.cycles.selectors import submission_whole
 from guankao.cycles.services import (
@@ -33,11 +36,12 @@ class Demo:
 
 
 @pytest.fixture
-def demo(db: None) -> Demo:
-    """The cycles demo (period 113H1 for Keelung's 112.7 table, samples and accounts)."""
-    credentials = load_cycles_demo(actor=None)
+def demo(cycles_demo_once: list[tuple[str, str, str]], db: None) -> Demo:
+    """The cycles demo (period 113H1 for Keelung's 112.7 table, samples and accounts), with the
+    period read afresh for each test: an instance kept from an earlier test would still carry
+    what that test changed."""
     period = ReportingPeriod.objects.get(jurisdiction__slug="keelung", code="113H1")
-    return Demo(period=period, credentials=credentials)
+    return Demo(period=period, credentials=list(cycles_demo_once))
 
 
 def complete_tasks(submission: Submission, text: str = "本期辦理完成。") -> dict[int, TaskInput]:

@@ -89,6 +89,7 @@ def test_a_failed_write_leaves_no_half_file(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [target]
 
 
+@pytest.mark.slow  # three runs of the command line in a subprocess
 @pytest.mark.parametrize(
     ("args", "stderr"),
     [
