@@ -55,6 +55,14 @@ PUBLIC = {
     "api-v1:api-root",
     "api-v1:search",
     "api-v1:areas",
+    # Published reports only: the index and the open-data catalogue.
+    "performance:index",
+    "performance:open_data",
+    # Overviews of published reports; a department's drafts only for its own staff
+    # (tests/performance/test_overview.py checks that another city's staff do not see them).
+    "performance:city",
+    "performance:national",
+    "performance:indicator",
 }
 # A signed-in person's own pages: they show only that person's data.
 PERSONAL = {
@@ -75,7 +83,6 @@ PERSONAL = {
     "cycles:period_open",
     "directory:staff-tables",
     "directory:staff-translations",
-    "performance:index",
 }
 NO = {302, 401, 403, 404, 405}
 
@@ -108,6 +115,17 @@ def scoped_urls(o: Objects) -> dict[str, list[str]]:
             reverse("performance:download", kwargs={**report, "fmt": fmt})
             for fmt in ("html", "pdf", "json", "xlsx", "ods", "odt", "docx")
         ],
+        # A draft's scorecard, metadata and kept revisions are not public (the seed is a draft here).
+        "performance:scorecard": [reverse("performance:scorecard", kwargs=report)],
+        "performance:scorecard_download": [
+            reverse("performance:scorecard_download", kwargs={**report, "fmt": fmt})
+            for fmt in ("json", "csv", "pdf")
+        ],
+        "performance:revision_download": [
+            reverse("performance:revision_download", kwargs={**report, "number": 1, "fmt": "pdf"})
+        ],
+        "performance:metadata": [reverse("performance:metadata", kwargs=report)],
+        "performance:trend": [reverse("performance:trend", kwargs={**report, "pk": o.indicator})],
         "performance:transition": [reverse("performance:transition", kwargs=report)],
         "performance:report_start": [reverse("performance:report_start", kwargs=report)],
         "performance:report_edit": [reverse("performance:report_edit", kwargs=report)],
@@ -138,6 +156,10 @@ def scoped_urls(o: Objects) -> dict[str, list[str]]:
         "cycles:period": [reverse("cycles:period", args=[o.period])],
         "cycles:period_deadline": [reverse("cycles:period_deadline", args=[o.period])],
         "cycles:committee_report": [reverse("cycles:committee_report", args=[o.period])],
+        "cycles:early_warning": [reverse("cycles:early_warning", args=[o.period])],
+        "cycles:corrective_action": [
+            reverse("cycles:corrective_action", args=[o.period, o.measure])
+        ],
         "cycles:period_audit_export": [
             reverse("cycles:period_audit_export", args=[o.period, fmt]) for fmt in ("csv", "json")
         ],
@@ -173,6 +195,7 @@ def api_urls(o: Objects) -> dict[str, list[str]]:
         "api-v1:period_update": [f"/api/v1/cycles/periods/{o.period}"],
         "api-v1:period_dashboard": [f"/api/v1/cycles/periods/{o.period}/dashboard"],
         "api-v1:period_committee_report": [f"/api/v1/cycles/periods/{o.period}/committee-report"],
+        "api-v1:period_early_warning": [f"/api/v1/cycles/periods/{o.period}/early-warning"],
         "api-v1:submission_list": ["/api/v1/cycles/submissions"],
         "api-v1:submission_detail": [submission],
         "api-v1:submission_draft": [f"{submission}/draft"],

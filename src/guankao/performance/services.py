@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from guankao.performance import revisions, rules, selectors
 from guankao.performance.exceptions import (
     InvalidInput,
     InvalidTransition,
+    NotFound,
     PlanRowInvalid,
     ReportLocked,
     ReportNotReady,
@@ -441,20 +442,7 @@ def _series_join_many(
     for indicator, previous in pairs:
         indicator.series_id = previous.series_id
         changed.append(indicator)
-    Indicator.objects.bulk_update(changed, ["series"], batch_size=500)
-    AuditEntry.objects.bulk_create(
-        [
-            audit_entry(
-                actor=actor,
-                action="series",
-                obj=indicator,
-                before={"series": None},
-                after={"series": indicator.series_id},
-            )
-            for indicator in changed
-        ],
-        batch_size=500,
-    )
+    _series_write(changed=changed, before={}, actor=actor)
 
 
 def _series_join(*, indicator: Indicator, previous: Indicator, actor: Actor) -> None:
@@ -811,6 +799,15 @@ def report_create(*, department: Agency, year: int, actor: Actor) -> Performance
 
 
 @transaction.atomic
+def report_ensure(*, department: Agency, year: int, actor: Actor) -> PerformanceReport:
+    """The year's report, started as a draft when there is none: an import of a year's plans
+    makes its report available to every page and report command at once."""
+    _ensure_can_edit(actor, department)
+    existing = _report_of_year(department, year)
+    return existing or report_create(department=department, year=year, actor=actor)
+
+
+@transaction.atomic
 def report_update(*, report: PerformanceReport, data: dict[str, Any], actor: Actor) -> None:
     """Change the report's title, 前言 or code footnote (only while it is a draft)."""
     _check_fields(data, REPORT_FIELDS)
@@ -959,6 +956,138 @@ def revisions_backfill() -> int:
             _revision_publish(report=report, reason="", actor=None)
         added += 1
     return added
+
+
+# --- publishing in bulk, files on first download (decision 0074) ----------------------------
+
+
+@transaction.atomic
+def reports_publish(*, reports: Sequence[PerformanceReport], actor: Actor) -> list[ReportRevision]:
+    """Publish loaded reports (drafts or final) as their first revision, keeping the report
+    model only: each format's file is rendered on its first download and kept from then on
+    (:func:`revision_file_get`), so the public still gets the same bytes on every download.
+
+    For bulk loads such as the synthetic country (4,400 reports): rendering the 8 formats takes
+    about 0.6 s a report. A report already published is left as it is; the readiness rules are
+    not run (as for a seed file's status, :func:`report_status_load`).
+    """
+    revisions_made: list[ReportRevision] = []
+    now = timezone.now()
+    for report in reports:
+        _ensure_can_edit(actor, report)
+        if report.status != ReportStatus.DRAFT and report.status != ReportStatus.FINAL:
+            continue
+        if report.revisions.exists():
+            continue
+        old = report.status
+        model_update(
+            instance=report,
+            data={"status": ReportStatus.PUBLISHED},
+            actor=actor,
+            action=f"status {old} → {ReportStatus.PUBLISHED}",
+        )
+        data = dataclasses.replace(selectors.report_data(report), status=ReportStatus.PUBLISHED)
+        revision = ReportRevision(
+            report=report,
+            number=1,
+            published_at=now,
+            reason="",
+            changes=[],
+            data=revisions.dump(data),
+        )
+        revision.full_clean(exclude=["report"], validate_unique=False, validate_constraints=False)
+        revisions_made.append(revision)
+    ReportRevision.objects.bulk_create(revisions_made, batch_size=200)
+    AuditEntry.objects.bulk_create(
+        [
+            audit_entry(
+                actor=actor,
+                action="publish revision",
+                obj=revision.report,
+                after={"revision": revision.number, "reason": "", "changes": [], "files": "lazy"},
+            )
+            for revision in revisions_made
+        ],
+        batch_size=500,
+    )
+    return revisions_made
+
+
+def revision_file_get(*, revision: ReportRevision, fmt: str) -> bytes:
+    """The bytes of ``fmt`` of a published revision: those stored, else rendered now from the
+    revision's data and stored, so that every later download serves these same bytes (a
+    revision published by :func:`reports_publish` has no files until asked). Raises NotFound
+    for a format the report does not have.
+
+    Two first downloads at once may both render; the unique constraint keeps one, and both
+    serve the stored one (rendering is deterministic, so they are equal anyway)."""
+    row = revision.files.filter(format=fmt).first()
+    if row is not None:
+        return bytes(row.content)
+    if fmt not in performance_document.FORMATS:
+        raise NotFound(_("不支援的格式：%(format)s") % {"format": fmt})
+    content = performance_document.render(revisions.load(revision.data), fmt)
+    digest = hashlib.sha256(content).hexdigest()
+    try:
+        with transaction.atomic():
+            ReportRevisionFile.objects.create(
+                revision=revision, format=fmt, content=content, sha256=digest
+            )
+            audit_record(
+                actor=None,
+                action="revision file",
+                obj=revision.report,
+                after={"revision": revision.number, "format": fmt, "sha256": digest},
+            )
+    except IntegrityError:
+        return bytes(revision.files.get(format=fmt).content)
+    return content
+
+
+@transaction.atomic
+def indicators_series_assign(
+    *,
+    department: Agency,
+    assignments: Sequence[tuple[Indicator, IndicatorSeries]],
+    actor: Actor,
+) -> int:
+    """Put each indicator in the series given with it, in a few statements whatever their number
+    (a generated country of 160,000 indicators), each change audited as ``series``. Indicator
+    and series must be ``department``'s. Returns how many changed."""
+    _ensure_can_edit(actor, department)
+    changed: list[Indicator] = []
+    before: dict[int, int | None] = {}
+    for indicator, series in assignments:
+        if series.department_id != department.pk or indicator.plan.department_id != department.pk:
+            raise InvalidInput({"series": [_("指標系列須屬於同一機關。")]})
+        if indicator.series_id == series.pk:
+            continue
+        before[indicator.pk] = indicator.series_id
+        indicator.series = series
+        changed.append(indicator)
+    _series_write(changed=changed, before=before, actor=actor)
+    return len(changed)
+
+
+def _series_write(
+    *, changed: Sequence[Indicator], before: dict[int, int | None], actor: Actor
+) -> None:
+    """Save the new series of ``changed`` indicators in bulk, each audited as ``series`` with
+    its series ``before`` (by indicator id; none when missing)."""
+    Indicator.objects.bulk_update(changed, ["series"], batch_size=500)
+    AuditEntry.objects.bulk_create(
+        [
+            audit_entry(
+                actor=actor,
+                action="series",
+                obj=indicator,
+                before={"series": before.get(indicator.pk)},
+                after={"series": indicator.series_id},
+            )
+            for indicator in changed
+        ],
+        batch_size=500,
+    )
 
 
 # --- year-end actuals from the reporting cycle --------------------------------------------
