@@ -34,3 +34,8 @@ urlpatterns = [
     path("", include("guankao.core.urls")),
     path("", include("guankao.site.urls")),
 ]
+
+# Error pages in the reader's language with a way back (decision 0076); the 500 page reads
+# nothing from the database.
+handler404 = "guankao.directory.errors.page_not_found"
+handler500 = "guankao.directory.errors.server_error"

@@ -31,6 +31,10 @@ from guankao.divisions.models import TableStatus
 
 View = Callable[..., HttpResponse]
 
+# Where the quick exit goes (decision 0076): a page that says nothing about what was read and
+# is common in anyone's history. A plain link without JavaScript; with it, location.replace.
+QUICK_EXIT_URL = "https://www.google.com.tw/"
+
 
 def page_language(request: HttpRequest) -> str:
     """``?lang=`` when valid, else the language the browser negotiated, else zh-Hant."""
@@ -72,6 +76,7 @@ def _common(directory: Directory, code: str) -> dict[str, Any]:
         "translated": code != SOURCE,
         "all_hotlines": hotlines.ALL,
         "urgent_hotlines": hotlines.URGENT,
+        "quick_exit_url": QUICK_EXIT_URL,
     }
 
 
@@ -87,7 +92,12 @@ def index(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "directory/index.html",
-            {"jurisdictions": jurisdictions, "code": code, "languages": LANGUAGES},
+            {
+                "jurisdictions": jurisdictions,
+                "code": code,
+                "languages": LANGUAGES,
+                "quick_exit_url": QUICK_EXIT_URL,
+            },
         )
 
 
