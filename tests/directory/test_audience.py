@@ -175,3 +175,38 @@ def test_shared_task_on_the_police_page_names_the_social_affairs_department(
     assert len(task) == 1
     links = [a.get("href").split("?")[0] for a in task[0].xpath(".//p[@class='co-leads']/a")]
     assert links == ["/directory/keelung/agencies/keelung-social/", "tel:+886224320495"]
+
+
+@pytest.mark.django_db
+def test_an_import_reads_the_audience_column_else_the_rule(tmp_path: Path) -> None:
+    from guankao.imports.services import division_import, division_target
+    from tests.imports import builders
+
+    rows = [
+        ["項目", "業務內容", "主辦單位", "業務性質"],
+        ["生活適應輔導", "1.辦理新住民生活適應輔導班及活動。", "民政處", "對外服務"],
+        ["", "2.辦理志工聯繫會議。", "", ""],  # blank: the rule (聯繫會議 → internal)
+        ["", "3.提供生活適應及法律諮詢服務。", "", "內部業務"],  # the column wins over the rule
+        ["人身安全保護", "1.落實家庭暴力通報制度。", "警察局", "也許"],  # unknown: warned, rule
+    ]
+    path = builders.csv_file(tmp_path / "分工表.csv", rows, "utf-8")
+    target = division_target(jurisdiction="keelung", version="114.3")
+    preview = division_import(path=path, filename=path.name, target=target, actor=None, save=True)
+    assert any("業務性質「也許」無法辨識" in str(issue) for issue in preview.issues)
+    saved = {
+        (t.agency.label, t.number): t.audience
+        for t in Task.objects.filter(table__effective_month__year=2025).select_related("agency")
+    }
+    assert saved == {
+        ("民政處", 1): "public",
+        ("民政處", 2): "internal",
+        ("民政處", 3): "internal",
+        ("警察局", 1): "public",
+    }
+    # Staff correct one in the admin; importing the file again without the column keeps it.
+    Task.objects.filter(table__effective_month__year=2025, number=2).update(audience="public")
+    no_column = [row[:3] for row in rows]
+    path = builders.csv_file(tmp_path / "分工表2.csv", no_column, "utf-8")
+    division_import(path=path, filename=path.name, target=target, actor=None, save=True)
+    kept = Task.objects.get(table__effective_month__year=2025, agency__label="民政處", number=2)
+    assert kept.audience == "public"
