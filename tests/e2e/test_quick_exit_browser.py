@@ -99,6 +99,7 @@ def test_without_javascript_the_exit_is_a_plain_link(live_demo: Any, browser: An
 def test_pages_with_the_exit_have_no_wcag_violation(site: str, phone_page: Any) -> None:
     axe = Axe()
     failures: dict[str, list[str]] = {}
+    ARTIFACTS.mkdir(exist_ok=True)
     for url in [
         site + f"?q={quote(QUESTION)}&lang=th",
         site + "areas/personal-safety/?lang=my",
@@ -111,6 +112,7 @@ def test_pages_with_the_exit_have_no_wcag_violation(site: str, phone_page: Any) 
         if violations:
             failures[url] = [v["id"] for v in violations]
         assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360, url
+    phone_page.screenshot(path=str(ARTIFACTS / "not-found-vi-360.png"), full_page=True)
     phone_page.goto(site + "agencies/keelung-education/?lang=en")
     phone_page.screenshot(path=str(ARTIFACTS / "agency-internal-tasks-en-360.png"), full_page=True)
     assert failures == {}

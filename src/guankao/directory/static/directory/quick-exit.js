@@ -3,7 +3,7 @@
  * The button is a plain link to a neutral site, so it works without JavaScript. With it, the
  * page is blanked at once and replaced with location.replace(), which takes the page out of
  * the history: Back does not return to what the person was reading. Pressing Shift three
- * times (within five seconds) does the same, for a keyboard or when the button is off-screen.
+ * times (each within five seconds of the last) does the same, for a keyboard or when the button is off-screen.
  * A static file: the Content Security Policy allows no inline scripts.
  */
 (function () {
@@ -40,12 +40,11 @@
       return;
     }
     presses += 1;
-    if (timer === null) {
-      timer = window.setTimeout(function () {
-        presses = 0;
-        timer = null;
-      }, WITHIN_MS);
-    }
+    // As GOV.UK: the count lapses five seconds after the last press.
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () {
+      presses = 0;
+    }, WITHIN_MS);
     if (presses >= PRESSES) {
       leave();
     }
