@@ -413,3 +413,39 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.email}"
+
+
+class StoredFile(models.Model):
+    """One uploaded file kept in the database (``core.storage.DatabaseStorage``), so every
+    app server reaches it and one database backup holds it (decision 0083)."""
+
+    name = models.CharField(_("名稱"), max_length=255, unique=True)
+    content = models.BinaryField(_("內容"))
+    size = models.PositiveBigIntegerField(_("大小（位元組）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created = models.DateTimeField(_("建立時間"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("儲存檔案")
+        verbose_name_plural = _("儲存檔案")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CacheGeneration(models.Model):
+    """A counter per cache name, incremented in the transaction of every change the cache
+    depends on; every process reads it, so a change made through one server makes the
+    caches of all servers stale (decision 0083)."""
+
+    name = models.CharField(_("名稱"), max_length=60, unique=True)
+    value = models.PositiveBigIntegerField(_("世代"), default=0)
+
+    class Meta:
+        verbose_name = _("快取世代")
+        verbose_name_plural = _("快取世代")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.value}"
