@@ -193,12 +193,13 @@ def _texts(rows: list[ContentTranslation]) -> dict[tuple[str, str], Text]:
     }
 
 
-def build_directory(slug: str) -> Directory | None:
-    """Read one jurisdiction's table in force, its contacts and its translations (8 queries)."""
+def build_directory(slug: str, table: DivisionTable | None = None) -> Directory | None:
+    """Read one jurisdiction's table in force (or ``table``, an earlier version, for its
+    leaflets), its contacts and its translations (8 queries)."""
     jurisdiction = Jurisdiction.objects.filter(slug=slug).first()
     if jurisdiction is None:
         return None
-    table = table_in_force(slug)
+    table = table or table_in_force(slug)
     if table is None:
         return None
     tasks = list(Task.objects.filter(table=table).with_related().in_table_order())
