@@ -315,6 +315,13 @@ class LoginAttempt(models.Model):
 TOKEN_NAME_MAX = 100
 
 
+class TokenScope(models.TextChoices):
+    """What an API token may do: read only, or also write (within its user's roles)."""
+
+    READ = "read", _("唯讀")
+    WRITE = "write", _("讀寫")
+
+
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def usable(self) -> ApiTokenQuerySet:
         """Tokens that still sign in: not revoked, and of an active user."""
@@ -339,6 +346,14 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("建立時間"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("撤銷時間"), null=True, blank=True)
+    # Tokens issued before scopes existed could write, and keep doing so (decision 0084).
+    scope = models.CharField(
+        _("權限範圍"),
+        max_length=10,
+        choices=TokenScope.choices,
+        default=TokenScope.WRITE,
+        help_text=_("唯讀金鑰只能讀取；讀寫金鑰也能依使用者的角色寫入。"),
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
