@@ -1,4 +1,4 @@
-"""The nine languages of the public directory and what each one needs to know about itself."""
+"""The eleven languages of the public directory and what each one needs to know about itself."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language("fil", "fil", "Filipino", "fil"),
     Language("km", "km", "ខ្មែរ", "khm"),
     Language("my", "my", "မြန်မာ", "mya"),
+    Language("ja", "ja", "日本語", "jpn"),
+    Language("ko", "ko", "한국어", "kor"),
 )
 BY_CODE: dict[str, Language] = {language.code: language for language in LANGUAGES}
 # Languages a content translation can be in: everything but the source.
