@@ -135,8 +135,6 @@ LANGUAGES = [
     ("fil", "Filipino"),
     ("km", "ខ្មែរ"),
     ("my", "မြန်မာ"),
-    ("ja", "日本語"),
-    ("ko", "한국어"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Taipei"
@@ -146,7 +144,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files in the database, so every app server reaches them (decision 0083).
+    "default": {"BACKEND": "guankao.core.storage.DatabaseStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
