@@ -135,6 +135,8 @@ LANGUAGES = [
     ("fil", "Filipino"),
     ("km", "ខ្មែរ"),
     ("my", "မြန်မာ"),
+    ("ja", "日本語"),
+    ("ko", "한국어"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Taipei"
