@@ -29,6 +29,10 @@ EXPANSION_WEIGHT = 0.6  # a concept's terms count a little less than the questio
 AREA_BONUS = 0.35  # share of the best score added to tasks in a matched concept's areas
 KEEP_RATIO = 0.2  # hits scoring under this share of the best one are dropped
 MIN_COVERAGE = 0.15  # without a concept, this share of the question must be found
+# Without a concept, an answer is only "good" when this share of the question was found; below
+# it the page says so and offers the closest areas and a hotline (decision 0080).
+CONFIDENT_COVERAGE = 0.5
+CLOSEST_AREAS = 3
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,11 @@ class Ranking:
     concepts: tuple[ConceptMatch, ...] = ()
     violence: bool = False
     coverage: float = 0.0
+    # The answer is not a good one (no hits, or hits resting on a small part of the question
+    # with no concept recognised): say so, show ``closest`` and a hotline, suggest rephrasing.
+    weak: bool = True
+    # Area slugs nearest to the question, best first; never empty while the index has documents.
+    closest: tuple[str, ...] = ()
 
     @property
     def areas(self) -> tuple[str, ...]:
@@ -100,6 +109,12 @@ class SearchIndex:
         self.fuzzy = FuzzyWords(
             {f[2:] for f in self.postings if f.startswith("w:")} | concepts.latin_words
         )
+        # Areas by how many tasks they hold, per group and overall: the last resort of closest.
+        sizes: dict[str, Counter[str]] = defaultdict(Counter)
+        for document in self.documents:
+            sizes[document.group][document.area] += 1
+        self._busiest = {g: _by_count(c) for g, c in sizes.items()}
+        self._busiest_all = _by_count(sum(sizes.values(), Counter()))
         self._expansions: dict[str, list[str]] = {
             c.id: [f for term in c.expand for f in features(term)] for c in concepts.concepts
         }
@@ -108,7 +123,7 @@ class SearchIndex:
         """Rank the documents (of ``group`` only, if given) for ``query``, best first."""
         folded = fold(query[:MAX_QUERY_CHARS])
         if not folded:
-            return Ranking(hits=())
+            return Ranking(hits=(), closest=self._closest({}, (), group))
         own = _Query()
         for feature in features_of_folded(folded):
             own.add(feature, feature_weight(feature))
@@ -127,6 +142,7 @@ class SearchIndex:
             scores = {i: s for i, s in scores.items() if self.documents[i].group == group}
         coverage = self._coverage(own)
         areas = {a for m in matches for a in m.concept.areas}
+        raw = dict(scores)
         if areas:
             best = max(scores.values(), default=0.0) or 1.0
             for i, document in enumerate(self.documents):
@@ -141,12 +157,29 @@ class SearchIndex:
             for i, score in ranked[:limit]
             if score > 0 and score >= KEEP_RATIO * top
         )
+        ordered_areas = tuple(dict.fromkeys(a for m in matches for a in m.concept.areas))
         return Ranking(
             hits=hits,
             concepts=tuple(matches),
             violence=any(m.concept.violence for m in matches),
             coverage=round(coverage, 3),
+            weak=not hits or (not matches and coverage < CONFIDENT_COVERAGE),
+            closest=self._closest(raw, ordered_areas, group),
         )
+
+    def _closest(
+        self, scores: dict[int, float], concept_areas: tuple[str, ...], group: str | None
+    ) -> tuple[str, ...]:
+        """The areas nearest the question: a matched concept's, then those where the question's
+        words scored (even when too little to answer), then the areas with the most tasks."""
+        by_area: dict[str, float] = defaultdict(float)
+        for i, score in scores.items():
+            by_area[self.documents[i].area] += score
+        busiest = self._busiest.get(group, ()) if group is not None else self._busiest_all
+        known = set(busiest)
+        scored = sorted(by_area, key=lambda a: (-by_area[a], a))
+        ordered = [a for a in (*concept_areas, *scored, *busiest) if a in known]
+        return tuple(dict.fromkeys(ordered))[:CLOSEST_AREAS]
 
     def _add_typo_corrections(self, folded: str, query: _Query) -> list[set[str]]:
         """Add known words the question's unknown words may be typos of; return alternatives."""
@@ -175,3 +208,7 @@ class SearchIndex:
             if idf is not None and idf >= self.informative_idf:
                 found += weight * idf
         return found / total if total else 0.0
+
+
+def _by_count(counts: Counter[str]) -> tuple[str, ...]:
+    return tuple(sorted(counts, key=lambda a: (-counts[a], a)))
