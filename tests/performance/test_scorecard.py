@@ -124,7 +124,7 @@ def test_last_years_actual_comes_through_the_series_and_a_low_target_is_flagged(
     measure_2022.actual = (measure_2022.target or Decimal(0)) * 2
     measure_2022.save()
     report = services.report_create(department=owner, year=2023, actor=None)
-    card = selectors.scorecard_of(report, public=False)
+    card = selectors.scorecard_of(report, staff=True)
     first = card.cards[0]
     assert first.previous is not None and first.previous.year == 111
     assert first.previous.actual == measure_2022.actual
@@ -133,7 +133,7 @@ def test_last_years_actual_comes_through_the_series_and_a_low_target_is_flagged(
     services.indicator_series_set(
         indicator=Indicator.objects.get(pk=first.indicator.id or 0), previous=None, actor=None
     )
-    assert selectors.scorecard_of(report, public=False).cards[0].previous is None
+    assert selectors.scorecard_of(report, staff=True).cards[0].previous is None
 
 
 def test_the_scorecard_reads_last_year_in_a_fixed_number_of_queries(
@@ -144,7 +144,7 @@ def test_the_scorecard_reads_last_year_in_a_fixed_number_of_queries(
     )
     # The revision, the legend, the series of the indicators (no series: no more).
     with django_assert_num_queries(3):
-        selectors.scorecard_of(report, public=True)
+        selectors.scorecard_of(report, staff=False)
 
 
 def test_the_public_page_shows_lights_with_words_and_the_unreviewed_flag(client: Client) -> None:

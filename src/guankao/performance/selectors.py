@@ -191,6 +191,20 @@ def public_report_data(report: PerformanceReport) -> ReportData:
     return revisions.load(revision.data)
 
 
+def reads_published(report: PerformanceReport, *, staff: bool) -> bool:
+    """The one rule of who reads what: a published report is read from its last revision by
+    everyone; a report not yet published, or being corrected, is read live by its staff and
+    from its last published revision by everyone else."""
+    return not staff or report.status == ReportStatus.PUBLISHED
+
+
+def shown_report_data(report: PerformanceReport, *, staff: bool) -> ReportData:
+    """The report model this reader reads (``reads_published``)."""
+    if reads_published(report, staff=staff):
+        return public_report_data(report)
+    return report_data(report)
+
+
 def performance_report(
     *, department_slug: str, roc_year: int, published_only: bool = False
 ) -> ReportData:
@@ -201,9 +215,7 @@ def performance_report(
     department = department_get(slug=department_slug)
     report = report_get(department=department, roc_year=roc_year, published_only=published_only)
     report.department = department  # already loaded with its jurisdiction
-    if published_only or report.status == ReportStatus.PUBLISHED:
-        return public_report_data(report)
-    return report_data(report)
+    return shown_report_data(report, staff=not published_only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,11 +296,10 @@ def previous_actuals(*, department: Agency, data: ReportData) -> dict[tuple[int,
     }
 
 
-def scorecard_of(report: PerformanceReport, *, public: bool) -> Scorecard:
-    """The scorecard of ``report``: of its last published revision for the public, of the
-    live data for staff (a draft, or a correction being made)."""
+def scorecard_of(report: PerformanceReport, *, staff: bool) -> Scorecard:
+    """The scorecard of the report model this reader reads (``reads_published``)."""
     department = report.department
-    data = public_report_data(report) if public else report_data(report)
+    data = shown_report_data(report, staff=staff)
     return scorecard(
         data,
         legend=legend_of(department),
@@ -302,8 +313,7 @@ def scorecard_report(*, department_slug: str, roc_year: int, published_only: boo
     department = department_get(slug=department_slug)
     report = report_get(department=department, roc_year=roc_year, published_only=published_only)
     report.department = department
-    public = published_only or report.status == ReportStatus.PUBLISHED
-    return scorecard_of(report, public=public)
+    return scorecard_of(report, staff=not published_only)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from guankao.documents.render import html as html_renderer
 from guankao.performance import document as performance_document
 from guankao.performance import overview, rules, selectors, services
 from guankao.performance.exceptions import NotFound
-from guankao.performance.models import PUBLIC_STATUSES, PerformanceReport, ReportStatus
+from guankao.performance.models import PUBLIC_STATUSES, PerformanceReport
 from guankao.performance.report_model import ReportData
 from guankao.performance.state import TRANSITIONS as REPORT_TRANSITIONS
 from guankao.performance.views.access import (
@@ -97,10 +97,9 @@ def readable_report(request: HttpRequest, org: str, year: int) -> PerformanceRep
 def _shown_data(request: HttpRequest, report: PerformanceReport) -> tuple[ReportData, bool]:
     """The report model this visitor reads, and whether it is the published revision: staff
     see a report being corrected (or not yet published) live, everyone else what was published."""
-    live = is_staff(request, report.department) and report.status != ReportStatus.PUBLISHED
-    if live:
-        return selectors.report_data(report), False
-    return selectors.public_report_data(report), report.status in PUBLIC_STATUSES
+    staff = is_staff(request, report.department)
+    data = selectors.shown_report_data(report, staff=staff)
+    return data, selectors.reads_published(report, staff=staff) and report.status in PUBLIC_STATUSES
 
 
 @explains_missing

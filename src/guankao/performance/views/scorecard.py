@@ -11,15 +11,14 @@ from guankao.documents.charts import Point, line_chart
 from guankao.documents.formats import FORMATS
 from guankao.documents.render import html as html_renderer
 from guankao.performance import scorecard_document, selectors
-from guankao.performance.models import PerformanceReport, ReportStatus
+from guankao.performance.models import PerformanceReport
 from guankao.performance.scorecard import Light, Scorecard
 from guankao.performance.views.access import Missing, explains_missing, indicator_of, is_staff
 from guankao.performance.views.public import file_response, readable_report
 
 
 def _card(request: HttpRequest, report: PerformanceReport) -> Scorecard:
-    live = is_staff(request, report.department) and report.status != ReportStatus.PUBLISHED
-    return selectors.scorecard_of(report, public=not live)
+    return selectors.scorecard_of(report, staff=is_staff(request, report.department))
 
 
 @explains_missing
