@@ -73,7 +73,8 @@ class Command(BaseCommand):
             kind.add_arguments(sub)
             sub.add_argument(
                 "--format",
-                required=True,
+                required=len(kind.formats) > 1,  # a kind with one format needs no choice
+                default=kind.formats[0] if len(kind.formats) == 1 else None,
                 choices=kind.formats,
                 help="output format: " + ", ".join(kind.formats),
             )
