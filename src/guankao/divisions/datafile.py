@@ -9,16 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from guankao.core.datafile import Record, check_unique, read_data_file
 from guankao.core.exceptions import DataFileError
-from guankao.core.models import Agency, AgencyKind
+from guankao.core.models import Agency, AgencyKind, Jurisdiction
 from guankao.core.services import Actor, agency_upsert, jurisdiction_upsert
-from guankao.divisions.models import DivisionTable, ServiceArea, TaskAudience
+from guankao.divisions.hotlines import HotlineInfo, LanguageHours
+from guankao.divisions.hours import parse_hours
+from guankao.divisions.models import DivisionTable, Hotline, ServiceArea, TaskAudience
 from guankao.divisions.rows import ContactRow, TaskEntry, TaskRow
 from guankao.divisions.services import (
     division_table_upsert,
+    hotline_upsert,
     service_area_upsert,
     table_contacts_replace,
     table_tasks_replace,
@@ -242,3 +246,80 @@ def load_division_file(*, path: Path, actor: Actor) -> DivisionTable:
         actor=actor,
     )
     return table
+
+
+HOTLINES_FILE = "hotlines.yaml"
+
+
+def parse_hotlines_file(path: Path) -> tuple[HotlineInfo, ...]:
+    """Read and check a hotlines data file (``seeds/hotlines.yaml``) into plain values, in the
+    file's order; raises ``DataFileError`` on the first problem. No database."""
+    top = read_data_file(path)
+    records = [
+        Record(file=top.file, name=f"hotlines[{i + 1}]", data=item)
+        for i, item in enumerate(top.items("hotlines"))
+    ]
+    check_unique(records, "slug", [r.text("slug") for r in records])
+    known = {code for code, _name in settings.LANGUAGES}
+    found = []
+    for record in records:
+        number = record.text("number")
+        try:
+            parse_phone(number)
+        except ValueError as error:
+            raise record.error("number", str(error)) from None
+        schedule: list[LanguageHours] = []
+        for i, item in enumerate(record.items("languages")):
+            row = Record(file=top.file, name=f"{record.name} languages[{i + 1}]", data=item)
+            language = row.text("language")
+            if language not in known:
+                raise row.error("language", f"unknown language {language!r}")
+            if language in {entry.language for entry in schedule}:
+                raise row.error("language", f"{language!r} listed twice (join its hours with ;)")
+            try:
+                hours = parse_hours(row.text("hours"))
+            except ValueError as error:
+                raise row.error("hours", str(error)) from None
+            schedule.append(LanguageHours(language, hours, row.text("note", required=False)))
+        found.append(
+            HotlineInfo(
+                slug=record.text("slug"),
+                number=number,
+                name=record.text("name"),
+                note=record.text("note", required=False),
+                urgent=record.boolean("urgent", default=False),
+                schedule=tuple(schedule),
+                jurisdiction=record.text("jurisdiction", required=False) or None,
+            )
+        )
+    return tuple(found)
+
+
+@transaction.atomic
+def load_hotlines(*, path: Path, actor: Actor) -> list[Hotline]:
+    """Create or correct the hotlines of ``path`` (in its order); lines it does not list are
+    kept. Loading the same file again writes nothing."""
+    lines = parse_hotlines_file(path)
+    jurisdictions = {
+        j.slug: j
+        for j in Jurisdiction.objects.filter(
+            slug__in={h.jurisdiction for h in lines if h.jurisdiction}
+        )
+    }
+    for info in lines:
+        if info.jurisdiction and info.jurisdiction not in jurisdictions:
+            raise DataFileError(
+                file=path.name,
+                record=info.slug,
+                field="jurisdiction",
+                message=f"unknown jurisdiction {info.jurisdiction!r}",
+            )
+    return [
+        hotline_upsert(
+            info=info,
+            position=position,
+            jurisdiction=jurisdictions[info.jurisdiction] if info.jurisdiction else None,
+            actor=actor,
+        )
+        for position, info in enumerate(lines, start=1)
+    ]

@@ -1,11 +1,17 @@
-"""The divisions app's part of the demo: the national service areas and Keelung's 112.7 table."""
+"""The divisions app's part of the demo: the national service areas and hotlines, and Keelung's
+112.7 table."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from guankao.core.services import Actor
-from guankao.divisions.datafile import load_division_file, load_service_areas
+from guankao.divisions.datafile import (
+    HOTLINES_FILE,
+    load_division_file,
+    load_hotlines,
+    load_service_areas,
+)
 from guankao.divisions.models import DivisionTable
 
 SERVICE_AREAS_FILE = "service-areas.yaml"
@@ -13,6 +19,8 @@ DIVISION_FILE = "keelung-division-112.7.yaml"
 
 
 def load_demo(*, seeds: Path, actor: Actor) -> DivisionTable:
-    """Load the service areas and the seed division table from ``seeds``; idempotent."""
+    """Load the service areas, the national hotlines and the seed division table from
+    ``seeds``; idempotent."""
     load_service_areas(path=seeds / SERVICE_AREAS_FILE, actor=actor)
+    load_hotlines(path=seeds / HOTLINES_FILE, actor=actor)
     return load_division_file(path=seeds / DIVISION_FILE, actor=actor)

@@ -29,9 +29,12 @@ from guankao.divisions.exceptions import (
     VersionExistsError,
     VersionPublishedError,
 )
+from guankao.divisions.hotlines import HotlineInfo
 from guankao.divisions.models import (
     AgencyContact,
     DivisionTable,
+    Hotline,
+    HotlineHours,
     ServiceArea,
     TableStatus,
     Task,
@@ -479,3 +482,61 @@ def division_table_copy(
         actor=actor,
     )
     return table
+
+
+def _hours_rows(hotline: Hotline, info: HotlineInfo) -> list[HotlineHours]:
+    position = 0
+    rows = []
+    for entry in info.schedule:
+        for hours in entry.hours:
+            position += 1
+            rows.append(
+                HotlineHours(
+                    hotline=hotline,
+                    language=entry.language,
+                    weekdays="".join(str(d) for d in sorted(hours.weekdays)),
+                    opens=hours.opens,
+                    closes=hours.closes,
+                    note=entry.note,
+                    position=position,
+                )
+            )
+    return rows
+
+
+def _hours_key(row: HotlineHours) -> tuple[object, ...]:
+    return (row.language, row.weekdays, row.opens, row.closes, row.note, row.position)
+
+
+@transaction.atomic
+def hotline_upsert(
+    *, info: HotlineInfo, position: int, actor: Actor, jurisdiction: Jurisdiction | None = None
+) -> Hotline:
+    """Create the hotline ``info.slug`` or bring it and its language schedule up to date.
+
+    The schedule is replaced as a whole when it differs (its rows are few); the same data again
+    writes nothing. National lines have no ``jurisdiction``. Raises ``ValidationError``.
+    """
+    hotline = upsert(
+        model=Hotline,
+        lookup={"slug": info.slug},
+        data={
+            "number": info.number,
+            "name": info.name,
+            "note": info.note,
+            "urgent": info.urgent,
+            "position": position,
+            "jurisdiction": jurisdiction,
+        },
+        actor=actor,
+    )
+    wanted = _hours_rows(hotline, info)
+    current = list(HotlineHours.objects.filter(hotline=hotline).select_related("hotline"))
+    if [_hours_key(r) for r in current] != [_hours_key(r) for r in wanted]:
+        delete_except(
+            queryset=HotlineHours.objects.filter(hotline=hotline).select_related("hotline"),
+            keep=set(),
+            actor=actor,
+        )
+        create_many(instances=wanted, actor=actor, related=["hotline"])
+    return hotline
