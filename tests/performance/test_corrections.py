@@ -150,6 +150,18 @@ def test_republishing_without_a_change_is_refused() -> None:
     assert ReportRevision.objects.filter(report=report).count() == 1
 
 
+def test_a_data_file_cannot_end_a_correction() -> None:
+    report = factories.open_correction()
+    for status in (ReportStatus.DRAFT, ReportStatus.FINAL):
+        with pytest.raises(ReportLocked, match="勘誤中"):
+            services.report_status_load(report=report, status=status, actor=None)
+    # Loading the seed again (it says published) leaves the correction open.
+    services.report_status_load(report=report, status=ReportStatus.PUBLISHED, actor=None)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.CORRECTING
+    assert report.revisions.count() == 1
+
+
 def test_kept_revisions_cannot_be_changed_in_the_database() -> None:
     revision = ReportRevision.objects.get(report=the_108())
     with pytest.raises(PermissionError):

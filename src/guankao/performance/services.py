@@ -928,14 +928,22 @@ def report_status_load(
 ) -> PerformanceReport:
     """Give a report loaded from a seed data file the file's status, after its content: a
     published one gets its first revision. A report already published stays as it is; the
-    file cannot take it back (published is final)."""
+    file cannot take it back (published is final), nor end a correction being made."""
     _ensure_can_edit(actor, report)
     if status == report.status:
         if status == ReportStatus.PUBLISHED and not report.revisions.exists():
             _revision_publish(report=report, reason="", actor=actor)
         return report
-    if report.status in (ReportStatus.PUBLISHED, ReportStatus.CORRECTING):
-        _refuse_writes(report if report.status == ReportStatus.PUBLISHED else None)
+    if report.status == ReportStatus.PUBLISHED:
+        _refuse_writes(report)
+    if report.status == ReportStatus.CORRECTING and status == ReportStatus.PUBLISHED:
+        return report  # still published to the public: loading the seed again is a no-op
+    if report.status == ReportStatus.CORRECTING:
+        # The correction is ended by publishing it, in the pages, never by a data file.
+        raise ReportLocked(
+            _("%(title)s勘誤中，資料檔不能變更它的狀態；請於報告頁公開勘誤版。")
+            % {"title": report.title}
+        )
     if status not in ReportStatus.values or status == ReportStatus.CORRECTING:
         raise InvalidInput({"status": [_("不明的報告狀態。")]})
     old = report.status
