@@ -1,13 +1,19 @@
-"""Content translations: the shipped drafts, the loader, review."""
+"""Content translations: the shipped drafts, the loader, review; the interface catalogs."""
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.test import Client
+from django.utils.translation import to_locale
+from lxml import html  # type: ignore[import-untyped]
 
 from guankao.core.accounts import membership_grant
 from guankao.core.exceptions import DataFileError
@@ -15,7 +21,7 @@ from guankao.core.models import Agency, Jurisdiction, Role
 from guankao.core.permissions import NotPermitted, Scope
 from guankao.directory.datafile import load_directory_translations, parse_translation_file
 from guankao.directory.exceptions import TranslationError
-from guankao.directory.languages import TARGET_CODES
+from guankao.directory.languages import BY_CODE, SOURCE, TARGET_CODES
 from guankao.directory.models import ContentKind, ContentTranslation, TranslationStatus
 from guankao.directory.services import translation_update
 from guankao.divisions.models import ServiceArea, Task
@@ -138,3 +144,110 @@ def test_the_edit_page_refuses_a_coordinator_of_another_city(client: Client) -> 
     assert client.post(url, {"text": "Đã sửa", "status": "reviewed"}).status_code == 302
     row.refresh_from_db()
     assert (row.text, row.status) == ("Đã sửa", "reviewed")
+
+
+# The interface catalogs (src/guankao/locale/<lang>/LC_MESSAGES/django.po).
+LOCALE = Path(settings.LOCALE_PATHS[0])
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def catalog(code: str) -> dict[str, tuple[str, bool]]:
+    """Every entry of a language's django.po: msgid (``id\\x00plural``) → (all msgstrs, fuzzy)."""
+    path = LOCALE / to_locale(code) / "LC_MESSAGES" / "django.po"
+    entries: dict[str, tuple[str, bool]] = {}
+    entry: dict[str, str] = {}
+    fuzzy = False
+    field = ""
+
+    def flush() -> None:
+        if entry.get("msgid"):
+            key = entry["msgid"] + (
+                "\x00" + entry["msgid_plural"] if "msgid_plural" in entry else ""
+            )
+            forms = [v for k, v in entry.items() if k.startswith("msgstr")]
+            entries[key] = ("\x00".join(forms) if all(forms) else "", fuzzy)
+
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line.startswith("#,") and "fuzzy" in line:
+            fuzzy = True
+        elif line.startswith('"'):
+            entry[field] += ast.literal_eval(line)
+        elif line and not line.startswith("#"):
+            keyword, _, rest = line.partition(" ")
+            if keyword in ("msgid", "msgctxt") and any(k.startswith("msgstr") for k in entry):
+                flush()
+                entry, fuzzy = {}, fuzzy if line.startswith("msgctxt") else False
+            field = keyword
+            entry[field] = ast.literal_eval(rest)
+    flush()
+    return entries
+
+
+def texts_of(tree: object, xpath: str) -> list[str]:
+    return [" ".join(e.text_content().split()) for e in tree.xpath(xpath)]  # type: ignore[attr-defined]
+
+
+def compiler() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "compile_messages", ROOT / "scripts" / "compile_messages.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+INTERFACE_TARGETS = [code for code, _ in settings.LANGUAGES if code != SOURCE]
+
+
+def test_every_interface_string_is_translated_in_every_language() -> None:
+    catalogs = {code: catalog(code) for code in INTERFACE_TARGETS}
+    every_msgid = set().union(*catalogs.values())
+    assert len(every_msgid) >= 49
+    untranslated = {
+        code: sorted(
+            msgid
+            for msgid in every_msgid
+            if msgid not in entries or not entries[msgid][0] or entries[msgid][1]
+        )
+        for code, entries in catalogs.items()
+    }
+    assert {code: ids for code, ids in untranslated.items() if ids} == {}
+
+
+def test_the_compiled_catalogs_are_up_to_date(tmp_path: Path) -> None:
+    module = compiler()
+    for code in INTERFACE_TARGETS:
+        folder = LOCALE / to_locale(code) / "LC_MESSAGES"
+        module.write_mo(
+            module.parse_po((folder / "django.po").read_text("utf-8")), tmp_path / "x.mo"
+        )
+        assert (tmp_path / "x.mo").read_bytes() == (folder / "django.mo").read_bytes(), code
+
+
+@pytest.mark.parametrize("code", ["ja", "ko"])
+def test_japanese_and_korean_catalogs_say_they_are_machine_drafts(code: str) -> None:
+    text = (LOCALE / code / "LC_MESSAGES" / "django.po").read_text("utf-8")
+    assert "MACHINE DRAFT" in text
+    assert "Last-Translator: machine draft, not yet reviewed" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("code", "label", "agency"),
+    [
+        ("ja", "何を聞きたいですか？ご自分の言葉で質問を書いてください", "衛生局（保健局）"),
+        ("ko", "무엇을 묻고 싶으세요? 자신의 언어로 질문을 적어 주세요", "위생국(보건국)"),
+    ],
+)
+def test_the_directory_speaks_japanese_and_korean(
+    client: Client, code: str, label: str, agency: str
+) -> None:
+    response = client.get("/directory/keelung/", {"lang": code})
+    assert response.status_code == 200
+    tree = html.fromstring(response.content.decode())
+    assert tree.get("lang") == BY_CODE[code].tag
+    assert label in [" ".join(e.text_content().split()) for e in tree.xpath("//label")]
+    assert agency in texts_of(tree, "//section[@aria-labelledby='by-agency']//li")
+    assert tree.xpath("//p[contains(@class, 'notice')]")  # content translations are drafts
