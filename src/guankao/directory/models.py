@@ -10,6 +10,7 @@ draft, or missing (no row).
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -151,3 +152,69 @@ class ContentTranslation(models.Model):
             ids = Jurisdiction.objects.filter(name=self.source).values_list("pk", flat=True)
         found = sorted(set(ids))
         return [Scope(jurisdiction_id) for jurisdiction_id in found] or [Scope(None)]
+
+
+# --- unanswered needs (decision 0082) ---------------------------------------------------------
+
+# A question's text is kept only once this many weak searches asked it in the same month, language
+# and jurisdiction; below it only a keyed digest is kept, and deleted once the month is over.
+UNANSWERED_THRESHOLD = 3
+UNANSWERED_MAX_TEXT = 100
+
+
+class UnansweredNeedQuerySet(models.QuerySet["UnansweredNeed"]):
+    def shown(self) -> UnansweredNeedQuerySet:
+        """Rows that reached the threshold: the only ones with a text, the only ones shown."""
+        return self.filter(count__gte=UNANSWERED_THRESHOLD).exclude(text="")
+
+    def of_jurisdiction(self, slug: str) -> UnansweredNeedQuerySet:
+        return self.filter(jurisdiction__slug=slug)
+
+    def pending_before(self, month: datetime.date) -> UnansweredNeedQuerySet:
+        """Digests of months before ``month`` that never reached the threshold."""
+        return self.filter(month__lt=month.replace(day=1), count__lt=UNANSWERED_THRESHOLD)
+
+
+class UnansweredNeed(models.Model):
+    """How often, in one month, one language and one jurisdiction's directory, a question that
+    found no good answer was asked: anonymous and aggregated (decision 0082).
+
+    Nothing about the request is kept but the normalised text and the page's language: no
+    address, no session, no time finer than the month. Below the threshold the text itself is
+    not stored, only ``digest`` (an HMAC of the text under a key of the month), so a question
+    asked once or twice never reaches the disk in a readable form.
+    """
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.CASCADE, related_name="+", verbose_name=_("縣市")
+    )
+    month = models.DateField(_("月份"), help_text=_("該月的第一天。"))
+    language = models.CharField(
+        _("語言"), max_length=10, choices=[(c, lang.name) for c, lang in BY_CODE.items()]
+    )
+    digest = models.CharField(_("摘要"), max_length=64)
+    text = models.CharField(_("查詢內容（正規化）"), max_length=UNANSWERED_MAX_TEXT, blank=True)
+    count = models.PositiveIntegerField(_("次數"), default=1)
+
+    objects = UnansweredNeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("未獲解答的查詢")
+        verbose_name_plural = _("未獲解答的查詢")
+        ordering = ["-month", "-count", "text"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "month", "language", "digest"],
+                name="unanswered_need_unique",
+            ),
+            # The privacy rule in the database itself: no text below the threshold.
+            models.CheckConstraint(
+                condition=Q(text="") | Q(count__gte=UNANSWERED_THRESHOLD),
+                name="unanswered_need_text_only_from_threshold",
+            ),
+            models.CheckConstraint(condition=Q(count__gte=1), name="unanswered_need_counted"),
+        ]
+        indexes = [models.Index(fields=["month", "count"], name="unanswered_need_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} [{self.language}] {self.text or '…'} × {self.count}"

@@ -1,16 +1,28 @@
-"""Writes of the directory app: content translations and their review. Each one is audited."""
+"""Writes of the directory app: content translations and their review, each one audited; and
+the anonymous count of unanswered needs, which is deliberately not (decision 0082)."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guankao.core.models import Jurisdiction
 from guankao.core.permissions import Action, can, ensure_can
 from guankao.core.services import Actor, audit_record, model_update, snapshot
 from guankao.directory.exceptions import TranslationError
-from guankao.directory.models import ContentTranslation, TranslationStatus
+from guankao.directory.languages import BY_CODE
+from guankao.directory.models import (
+    UNANSWERED_THRESHOLD,
+    ContentTranslation,
+    TranslationStatus,
+    UnansweredNeed,
+)
+from guankao.directory.unanswered import normalise_question, question_digest
 
 _AUDITED = ["text", "status", "reviewed_by", "reviewed_at"]
 
@@ -137,3 +149,65 @@ def translation_update(
         data["previous_source"] = ""
     model_update(instance=translation, data=data, actor=actor, action="translation_update")
     return translation
+
+
+def unanswered_record(
+    *, jurisdiction: str, language: str, text: str, when: datetime.datetime
+) -> bool:
+    """Count one question that found no good answer in ``jurisdiction``'s directory.
+
+    Only the normalised text (``unanswered.normalise_question``), the page's ``language`` and
+    the month of ``when`` (Asia/Taipei) are used; nothing else about the request reaches this
+    function. Below :data:`UNANSWERED_THRESHOLD` only a keyed digest is stored; the text is
+    written by the very update that brings the count to the threshold. Digests of past months
+    that never reached it are deleted here, the first time a new one is stored.
+
+    Public and anonymous: there is no actor and no audit record, since an audit row would keep
+    the time to the second and undo the month's granularity. Safe under concurrent requests
+    (the count is one ``UPDATE … SET count = count + 1``; a lost race to insert the row retries
+    the update). Returns whether anything was counted.
+    """
+    key = normalise_question(text, language=language)
+    if not key or language not in BY_CODE:
+        return False
+    month = timezone.localdate(when).replace(day=1)
+    rows = UnansweredNeed.objects.filter(
+        jurisdiction__slug=jurisdiction,
+        month=month,
+        language=language,
+        digest=question_digest(key, month=month),
+    )
+    if _count_one_more(rows, key):
+        return True
+    jurisdiction_id = (
+        Jurisdiction.objects.filter(slug=jurisdiction).values_list("pk", flat=True).first()
+    )
+    if jurisdiction_id is None:
+        return False
+    try:
+        with transaction.atomic():
+            UnansweredNeed.objects.create(
+                jurisdiction_id=jurisdiction_id,
+                month=month,
+                language=language,
+                digest=question_digest(key, month=month),
+                count=1,  # the text waits for the threshold
+            )
+    except IntegrityError:
+        # Another request inserted the same row between our update and our insert.
+        return _count_one_more(rows, key) > 0
+    UnansweredNeed.objects.pending_before(month).delete()
+    return True
+
+
+def _count_one_more(rows: models.QuerySet[UnansweredNeed], key: str) -> int:
+    # One statement: the database adds one to the stored count (never a Python read-modify-
+    # write) and sets the text only when the new count reaches the threshold (``count`` on the
+    # right-hand side is the old value).
+    return rows.update(
+        count=F("count") + 1,
+        text=Case(
+            When(count__gte=UNANSWERED_THRESHOLD - 1, then=Value(key)),
+            default=Value(""),
+        ),
+    )

@@ -1,10 +1,12 @@
-"""Staff pages: table versions (list, copy, diff, publish) and content translations (list, edit,
-review).
+"""Staff pages: table versions (list, copy, diff, publish), content translations (list, edit,
+review) and the unanswered needs of the public directory.
 
 Login required, and staff status; writes go through the services. Basic HTML forms.
 """
 
 from __future__ import annotations
+
+import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -21,12 +23,20 @@ from guankao.core.models import Jurisdiction
 from guankao.core.permissions import Action, can, role_required
 from guankao.directory.forms import NewVersionForm, PublishForm, TranslationForm
 from guankao.directory.languages import BY_CODE, TARGET_CODES
-from guankao.directory.models import ContentKind, ContentTranslation, TranslationStatus
+from guankao.directory.models import (
+    UNANSWERED_THRESHOLD,
+    ContentKind,
+    ContentTranslation,
+    TranslationStatus,
+)
+from guankao.directory.selectors import UnansweredRow, unanswered_needs
 from guankao.directory.services import translation_editable_by, translation_update
 from guankao.directory.table_diff import TableDiff, diff_tables
 from guankao.divisions.models import DivisionTable
 from guankao.divisions.services import division_table_copy, division_table_publish
-from guankao.tw import YearMonth, format_roc_date
+from guankao.documents.model import Sheet, SheetColumn, Workbook
+from guankao.documents.render.csv import render as render_csv
+from guankao.tw import YearMonth, format_roc_date, to_roc_year
 
 
 def table_jurisdiction(request: HttpRequest, pk: int) -> Jurisdiction:
@@ -256,3 +266,66 @@ def edit_translation(request: HttpRequest, /, pk: int) -> HttpResponse:
 
 def _url_translations() -> str:
     return reverse("directory:staff-translations")
+
+
+# --- unanswered needs (decision 0082) -----------------------------------------------------
+
+
+def roc_month(month: datetime.date) -> str:
+    """``115年12月`` for December 2026."""
+    return _("%(year)s年%(month)s月") % {"year": to_roc_year(month.year), "month": month.month}
+
+
+@require_safe
+@role_required(Action.DATA_VIEW)
+def unanswered(request: HttpRequest, /) -> HttpResponse:
+    """Questions the public directory found no good answer for, by month, from the threshold of
+    3 askings (nothing below it is ever shown); ``?format=csv`` downloads the same rows."""
+    allowed = [
+        j for j in Jurisdiction.objects.all() if can(request.user, Action.DATA_VIEW, j)
+    ]
+    slug = request.GET.get("jurisdiction", "")
+    if slug:
+        jurisdiction: Jurisdiction | None = get_object_or_404(Jurisdiction, slug=slug)
+        if jurisdiction not in allowed:
+            raise PermissionDenied(str(_("您沒有這個縣市的管理權限。")))
+    else:
+        jurisdiction = allowed[0] if allowed else None
+    rows = unanswered_needs(jurisdiction_slug=jurisdiction.slug) if jurisdiction else []
+    if request.GET.get("format") == "csv" and jurisdiction is not None:
+        return _unanswered_csv(jurisdiction, rows)
+    months: dict[datetime.date, list[tuple[UnansweredRow, str]]] = {}
+    for row in rows:
+        language = BY_CODE.get(row.language)
+        months.setdefault(row.month, []).append((row, language.name if language else row.language))
+    return render(
+        request,
+        "directory/staff/unanswered.html",
+        {
+            "jurisdiction": jurisdiction,
+            "jurisdictions": allowed,
+            "months": [(roc_month(m), m, found) for m, found in months.items()],
+            "threshold": UNANSWERED_THRESHOLD,
+        },
+    )
+
+
+def _unanswered_csv(jurisdiction: Jurisdiction, rows: list[UnansweredRow]) -> HttpResponse:
+    columns = (
+        SheetColumn(_("縣市"), width=10),
+        SheetColumn(_("月份"), width=10),
+        SheetColumn(_("語言"), width=8),
+        SheetColumn(_("查詢內容"), width=60),
+        SheetColumn(_("次數"), "integer", width=8),
+    )
+    sheet = Sheet(
+        _("未獲解答的查詢"),
+        columns,
+        tuple((r.jurisdiction, f"{r.month:%Y-%m}", r.language, r.text, r.count) for r in rows),
+    )
+    title = _("%(jurisdiction)s民眾查詢未獲解答的需求") % {"jurisdiction": jurisdiction.name}
+    response = HttpResponse(
+        render_csv(Workbook(title=title, sheets=(sheet,))), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="unanswered-{jurisdiction.slug}.csv"'
+    return response

@@ -26,6 +26,7 @@ from guankao.directory.presenters import (
     present_search,
     task_view,
 )
+from guankao.directory.services import unanswered_record
 from guankao.directory.snapshot import Directory, get_directory
 from guankao.divisions.models import TableStatus
 
@@ -114,7 +115,15 @@ def home(request: HttpRequest, jurisdiction: str, *, code: str) -> HttpResponse:
     context["areas"] = [area_view(directory, a.slug, code) for a in directory.used_areas()]
     context["agencies"] = [agency_view(directory, a.slug, code) for a in directory.used_agencies()]
     if query:
-        context["results"] = present_search(directory, directory.search(query), code)
+        ranking = directory.search(query)
+        if getattr(ranking, "weak", not ranking.hits):  # counted anonymously (decision 0082)
+            unanswered_record(
+                jurisdiction=directory.jurisdiction_slug,
+                language=code,
+                text=query,
+                when=timezone.now(),
+            )
+        context["results"] = present_search(directory, ranking, code)
     return render(request, "directory/home.html", context)
 
 
