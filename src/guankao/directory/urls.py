@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from guankao.directory import staff_views, views
+from guankao.directory import leaflet_views, staff_views, views
 
 app_name = "directory"
 
@@ -18,7 +18,13 @@ urlpatterns = [
         staff_views.edit_translation,
         name="staff-translation-edit",
     ),
+    path("staff/unanswered/", staff_views.unanswered, name="staff-unanswered"),
     path("<slug:jurisdiction>/", views.home, name="home"),
     path("<slug:jurisdiction>/areas/<slug:area>/", views.area, name="area"),
     path("<slug:jurisdiction>/agencies/<slug:agency>/", views.agency, name="agency"),
+    path(
+        "<slug:jurisdiction>/agencies/<slug:agency>/leaflet-<slug:size>.pdf",
+        leaflet_views.leaflet,
+        name="agency-leaflet",
+    ),
 ]
