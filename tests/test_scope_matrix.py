@@ -83,6 +83,7 @@ PERSONAL = {
     "cycles:period_open",
     "directory:staff-tables",
     "directory:staff-translations",
+    "directory:staff-unanswered",
 }
 NO = {302, 401, 403, 404, 405}
 
