@@ -108,19 +108,12 @@ def project(
     if measure.kind == MILESTONE:
         return _milestone(measure, period, legend, done=done, words=words)
     if actual is None or not measure.target:
-        return Projection(
-            measure=measure,
-            period=period,
-            method=Method.NONE,
-            cumulative=actual,
-            cumulative_percent=None,
-            projected=None,
-            projected_percent=None,
-            light=Light.WHITE,
-            rule=_("%(period)s尚無累計數值，無法推估。") % {"period": words}
+        rule = (
+            _("%(period)s尚無累計數值，無法推估。") % {"period": words}
             if actual is None
-            else _("沒有目標值，無法推估。"),
+            else _("沒有目標值，無法推估。")
         )
+        return unreported(measure, period, rule, cumulative=actual)
     if is_level(measure):
         method, projected = Method.LEVEL, actual
     else:
@@ -155,13 +148,16 @@ def project(
     )
 
 
-def unreported(measure: MeasureData, period: Period, rule: str) -> Projection:
-    """No projection: the figures of the period are not (yet) the agency's word."""
+def unreported(
+    measure: MeasureData, period: Period, rule: str, *, cumulative: Decimal | None = None
+) -> Projection:
+    """No projection, for the reason ``rule`` gives: the period's figures are not (yet) the
+    agency's word, or there is nothing to project from (no figure, no target)."""
     return Projection(
         measure=measure,
         period=period,
         method=Method.NONE,
-        cumulative=None,
+        cumulative=cumulative,
         cumulative_percent=None,
         projected=None,
         projected_percent=None,
