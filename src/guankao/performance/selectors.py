@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypedDict, cast
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
+from django_stubs_ext import WithAnnotations
 
 from guankao.core.models import Agency
 from guankao.performance import revisions
@@ -327,6 +330,10 @@ class PublishedReport:
     corrected: bool
 
 
+class _RevisionCount(TypedDict):
+    revision_count: int
+
+
 def published_index(*, newest: dict[int, int] | None = None) -> list[PublishedReport]:
     """The published reports (also while a correction is being made) of each city's newest
     public year (``newest``: Gregorian year by jurisdiction id, read when not given), by city
@@ -349,15 +356,17 @@ def published_index(*, newest: dict[int, int] | None = None) -> list[PublishedRe
         .select_related("department__jurisdiction")
         .annotate(revision_count=Count("revisions"))
     )
+    # The manager's QuerySet methods are typed as returning plain reports; say what annotate added.
+    counted = cast("Iterable[WithAnnotations[PerformanceReport, _RevisionCount]]", reports)
     rows = [
         PublishedReport(
             jurisdiction=r.department.jurisdiction.name,
             department=r.department,
             roc_year=to_roc_year(r.year),
             title=r.title,
-            corrected=getattr(r, "revision_count", 0) > 1,
+            corrected=r.revision_count > 1,
         )
-        for r in reports
+        for r in counted
     ]
     return sorted(
         rows, key=lambda r: (r.department.jurisdiction.slug, r.department.label, -r.roc_year)
