@@ -1,30 +1,53 @@
 """Knowing when a cached directory is stale.
 
 Service writes are audited, and the newest audit entry is part of the cache key. Writes that
-bypass the services (the admin's forms) are caught here through model signals, which bump a
-counter of this process.
+bypass the services (the admin's forms) are caught here through model signals, which add one
+to the ``directory`` row of ``core.CacheGeneration`` in the transaction of the write (decision
+0083). Every process of every app server reads that row, so an edit made through one server
+makes the directories cached by all of them stale; a write that is rolled back takes its
+increment with it.
+
+The step is random, not 1: a directory built inside a transaction that is then rolled back
+(every test, or a request that fails after a write) was cached under the rolled-back value,
+and the next committed change must not land on that same value and make the cache look fresh.
 """
 
 from __future__ import annotations
 
-import itertools
+import secrets
 from typing import Any
 
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-_counter = itertools.count(1)
-_generation = 0
+from guankao.core.models import CacheGeneration
+
+NAME = "directory"
+# 2**31 steps of at most 2**31 stay below 2**62, inside a PostgreSQL bigint.
+_MAX_STEP = 2**31
 
 
 def generation() -> int:
-    """The number of changes this process has seen to the models the directory reads."""
-    return _generation
+    """How many changes the database has seen to the models the directory reads (one query)."""
+    value = CacheGeneration.objects.filter(name=NAME).values_list("value", flat=True).first()
+    return int(value or 0)
 
 
 def bump(**kwargs: Any) -> None:
-    """Mark every cached directory of this process as stale."""
-    global _generation
-    _generation = next(_counter)
+    """Mark every cached directory, in every process, as stale."""
+    if kwargs.get("raw"):
+        return  # a fixture being loaded (a restore) brings its own generation row
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed says each change twice; count the one after it
+    step = 1 + secrets.randbelow(_MAX_STEP)
+    if CacheGeneration.objects.filter(name=NAME).update(value=F("value") + step):
+        return
+    try:
+        with transaction.atomic():  # a savepoint: another process may create the row first
+            CacheGeneration.objects.create(name=NAME, value=step)
+    except IntegrityError:
+        CacheGeneration.objects.filter(name=NAME).update(value=F("value") + step)
 
 
 def connect() -> None:
