@@ -1,4 +1,4 @@
-"""Turning text in any of the nine languages into search features.
+"""Turning text in any of the eleven languages into search features.
 
 Text is first folded with :func:`guankao.tw.fold_for_search` (Traditional = Simplified,
 full-width = half-width, Vietnamese with or without tones). Then each run of one script gives
@@ -6,7 +6,9 @@ its own kind of feature:
 
 - Han characters: overlapping character bigrams (``家暴`` → ``c:家暴``), so two-character
   terms work; a lone character gives a unigram of little weight.
-- Thai, Lao, Khmer and Burmese, written without spaces: character bigrams and trigrams.
+- Thai, Lao, Khmer and Burmese, written without spaces, and Japanese kana and Korean Hangul
+  (whose words carry particles and endings: 남편이, 남편을): character bigrams and trigrams,
+  so a stem meets its inflected forms without a dictionary (decision 0080).
 - Latin script (English, Vietnamese, Indonesian, Filipino): words, minus a short stop list,
   plus a five-letter prefix of long words so ``naturalisation`` meets ``naturalized``.
 
@@ -22,8 +24,12 @@ from collections.abc import Iterable, Iterator
 from guankao.tw import fold_for_search
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# Thai, Lao, Burmese (with extensions), Khmer (with symbols).
-NO_SPACE = "\u0e00-\u0eff\u1000-\u109f\ua9e0-\ua9ff\uaa60-\uaa7f\u1780-\u17ff\u19e0-\u19ff"
+# Thai, Lao, Burmese (with extensions), Khmer (with symbols); Japanese kana; Korean Hangul
+# (syllables and jamo).
+NO_SPACE = (
+    "\u0e00-\u0eff\u1000-\u109f\ua9e0-\ua9ff\uaa60-\uaa7f\u1780-\u17ff\u19e0-\u19ff"
+    "\u3040-\u30ff\u31f0-\u31ff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+)
 _RUNS = re.compile(f"(?P<han>[{HAN}]+)|(?P<nospace>[{NO_SPACE}]+)|(?P<word>[0-9a-z]+)")
 PREFIX = 5
 # Words too common in questions to say anything about the answer, in the Latin-script

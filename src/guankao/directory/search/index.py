@@ -19,7 +19,7 @@ from guankao.directory.search.analysis import (
     word_features,
     words,
 )
-from guankao.directory.search.concepts import ConceptMatch, ConceptTable
+from guankao.directory.search.concepts import ConceptMatch, ConceptTable, stem
 from guankao.directory.search.fuzzy import FuzzyWords
 
 K1 = 1.2
@@ -186,7 +186,8 @@ class SearchIndex:
         alternatives: list[set[str]] = []
         for word in words(folded):
             options = {word}
-            if ("w:" + word) not in self.postings and word not in self.concepts.latin_words:
+            known = self.concepts.latin_words
+            if ("w:" + word) not in self.postings and word not in known and stem(word) not in known:
                 for candidate, d in self.fuzzy.candidates(word).items():
                     options.add(candidate)
                     for feature in word_features(candidate):
