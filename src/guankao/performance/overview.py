@@ -13,13 +13,31 @@ the scorecard a row links to.
 
 from __future__ import annotations
 
+import datetime
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Round
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext as _
 
 from guankao.core.models import Agency, Jurisdiction
@@ -32,6 +50,7 @@ from guankao.performance.models import (
     IndicatorSeries,
     LightLegend,
     Measure,
+    MeasureKind,
     PerformanceReport,
     Plan,
     RateMethod,
@@ -95,6 +114,135 @@ def tally(data: ReportData, legend: Legend) -> tuple[dict[Light, int], int, int,
                     if measure.review is None:
                         unreviewed += 1
     return counts, below, unreviewed, total
+
+
+# --- the scorecard's lights, counted in the database -----------------------------------------
+#
+# The national view counts the lights of some 11,000 measures; reading them into Python took
+# most of its time (docs/benchmarks.md). The database counts them instead, with ``light_of``'s
+# rule restated exactly (decision 0077): ``achievement_percent`` rounds actual ÷ target × 100
+# half up to one decimal, so with both in whole cents (a, t) and a threshold T percent,
+#     percent ≥ T  ⟺  round_half_up(1000·a/t) ≥ ⌈10·T⌉  ⟺  2000·a ≥ (2·⌈10·T⌉ − 1)·t,
+# a comparison of integers: no division, no rounding, the same on SQLite (which stores the
+# decimals as REAL, hence the cents rounded first) and PostgreSQL (numeric).
+# tests/performance/test_overview_sql_lights.py checks it against light_of measure by measure.
+
+# The path from a measure to what its light depends on besides itself.
+_JURISDICTION = "indicator__plan__department__jurisdiction_id"
+_CENTS = DecimalField(max_digits=30, decimal_places=0)
+
+
+def _cents(name: str) -> Cast:
+    # ROUND before CAST: SQLite holds 12.34 as the REAL 12.339999…; PostgreSQL's numeric is exact.
+    return Cast(Round(F(name) * Value(100)), _CENTS)
+
+
+def _factor(threshold: Decimal) -> int:
+    """2·⌈10·T⌉ − 1: the factor of the target's cents in the comparison above."""
+    return 2 * math.ceil(threshold * 10) - 1
+
+
+def _factor_case(legends: dict[int, Legend], attribute: str) -> Case | Value:
+    """The factor of each measure's jurisdiction: its legend's, else the default legend's."""
+    default = Value(_factor(getattr(Legend(), attribute)), output_field=BigIntegerField())
+    if not legends:
+        return default
+    return Case(
+        *(
+            When(
+                **{_JURISDICTION: jurisdiction_id},
+                then=Value(_factor(getattr(legend, attribute))),
+            )
+            for jurisdiction_id, legend in sorted(legends.items())
+        ),
+        default=default,
+        output_field=BigIntegerField(),
+    )
+
+
+def light_expression(legends: dict[int, Legend], *, as_of: datetime.date) -> Case:
+    """``scorecard.light_of`` as a SQL expression over ``Measure`` rows: the light's value
+    (``"green"``…) under the legend of the measure's jurisdiction (``legends`` by jurisdiction
+    id, the default legend for the others), milestones judged on ``as_of``."""
+    milestone = Q(kind=MeasureKind.MILESTONE)
+    actual, target = _cents("actual"), _cents("target")
+    reached = Value(2000) * actual
+
+    def light(value: Light) -> Value:
+        return Value(value.value)
+
+    return Case(
+        When(milestone & Q(due__isnull=True), then=light(Light.WHITE)),
+        When(milestone & Q(done__isnull=False, done__lte=F("due")), then=light(Light.GREEN)),
+        When(milestone & Q(done__isnull=False), then=light(Light.YELLOW)),
+        When(milestone & Q(due__lt=as_of), then=light(Light.RED)),
+        When(milestone, then=light(Light.WHITE)),
+        # achievement_percent is None: not a number, no actual, or no (or a zero) target.
+        When(
+            ~Q(kind=MeasureKind.NUMERIC)
+            | Q(actual__isnull=True)
+            | Q(target__isnull=True)
+            | Q(target__lte=0),
+            then=light(Light.WHITE),
+        ),
+        When(
+            GreaterThanOrEqual(reached, _factor_case(legends, "green_at") * target),
+            then=light(Light.GREEN),
+        ),
+        When(
+            GreaterThanOrEqual(reached, _factor_case(legends, "yellow_at") * target),
+            then=light(Light.YELLOW),
+        ),
+        default=light(Light.RED),
+        output_field=CharField(),
+    )
+
+
+def measure_lights(
+    measures: QuerySet[Measure], legends: dict[int, Legend], *, as_of: datetime.date
+) -> QuerySet[Measure]:
+    """``measures`` with each one's light annotated as ``light`` (see ``light_expression``)."""
+    return measures.annotate(light=light_expression(legends, as_of=as_of))
+
+
+Tally = tuple[dict[Light, int], int, int, int]
+
+
+def tallies_in_sql(
+    department_ids: Iterable[int], year: int, legends: dict[int, Legend]
+) -> dict[int, Tally]:
+    """``tally`` of each department's plans of Gregorian ``year``, counted by the database in
+    one query (a row per department, not per measure). A department without measures has no
+    entry."""
+    measures = Measure.objects.filter(
+        indicator__plan__department_id__in=list(department_ids), indicator__plan__year=year
+    )
+    shortfall = Q(light__in=[Light.YELLOW.value, Light.RED.value])
+    rows = (
+        measure_lights(measures, legends, as_of=rules.year_end(year))
+        .order_by()
+        .values("indicator__plan__department_id")
+        .annotate(
+            green=Count("pk", filter=Q(light=Light.GREEN.value)),
+            yellow=Count("pk", filter=Q(light=Light.YELLOW.value)),
+            red=Count("pk", filter=Q(light=Light.RED.value)),
+            total=Count("pk"),
+            unreviewed=Count("pk", filter=shortfall & Q(shortfall_review__isnull=True)),
+        )
+        .values_list(
+            "indicator__plan__department_id", "green", "yellow", "red", "total", "unreviewed"
+        )
+    )
+    tallies: dict[int, Tally] = {}
+    for department_id, green, yellow, red, total, unreviewed in rows:
+        counts = {
+            Light.GREEN: green,
+            Light.YELLOW: yellow,
+            Light.RED: red,
+            Light.WHITE: total - green - yellow - red,
+        }
+        tallies[department_id] = (counts, yellow + red, unreviewed, total)
+    return tallies
 
 
 @dataclass(slots=True)
@@ -195,12 +343,18 @@ def _latest_revisions(report_ids: list[int]) -> dict[int, tuple[int, str]]:
 
 
 def _from_tables(
-    reports: list[PerformanceReport], year: int, rate_methods: dict[int, str]
+    reports: list[PerformanceReport],
+    year: int,
+    rate_methods: dict[int, str],
+    *,
+    with_measures: bool = True,
 ) -> dict[int, ReportData]:
     """The report models of ``reports`` (all of one Gregorian ``year``) from the tables, in two
     queries whatever their number: plans, and measures with their indicator and whether they
     have a review. For counting: the texts of indicators and reviews are left empty (an
-    indicator without measures is left out; it has nothing to count)."""
+    indicator without measures is left out; it has nothing to count). Without
+    ``with_measures``, one query: the plans alone, for budget and a 執行率 that does not come
+    from the measures (their lights are then counted by ``tallies_in_sql``)."""
     if not reports:
         return {}
     departments = [r.department_id for r in reports]
@@ -220,27 +374,28 @@ def _from_tables(
             "executed_thousands",
         )
     )
-    measure_rows = (
+    source = (
         Measure.objects.filter(
             indicator__plan__department_id__in=departments, indicator__plan__year=year
-        )
-        .order_by()
-        .values_list(
-            "pk",
-            "indicator_id",
-            "indicator__number",
-            "indicator__plan_id",
-            "position",
-            "label",
-            "kind",
-            "target",
-            "actual",
-            "unit",
-            "actual_unit",
-            "due",
-            "done",
-            "shortfall_review__id",
-        )
+        ).order_by()
+        if with_measures
+        else Measure.objects.none()
+    )
+    measure_rows = source.values_list(
+        "pk",
+        "indicator_id",
+        "indicator__number",
+        "indicator__plan_id",
+        "position",
+        "label",
+        "kind",
+        "target",
+        "actual",
+        "unit",
+        "actual_unit",
+        "due",
+        "done",
+        "shortfall_review__id",
     )
     measures: dict[int, list[MeasureData]] = defaultdict(list)
     indicator_keys: dict[int, tuple[int, int]] = {}
@@ -364,7 +519,22 @@ def report_lines(
         else latest.get(r.pk, (0, RateMethod.REPORTED))[1]
         for r, live in shown
     }
-    data = _from_tables([r for r, _live in shown if r.pk not in from_json], year, methods)
+    tables = [r for r, _live in shown if r.pk not in from_json]
+    legends = _legends({r.department.jurisdiction_id for r, _live in shown})
+    counted: dict[int, Tally] = {}
+    if with_cards:
+        data = _from_tables(tables, year, methods)
+    else:
+        # The lights of the reports read from the tables are counted by the database; only a
+        # 執行率 computed from the measures still needs them in Python.
+        by_measures = [r for r in tables if methods[r.pk] == RateMethod.MEASURES]
+        by_plans = [r for r in tables if methods[r.pk] != RateMethod.MEASURES]
+        data = _from_tables(by_measures, year, methods)
+        data.update(_from_tables(by_plans, year, methods, with_measures=False))
+        if by_plans:
+            tallied = tallies_in_sql({r.department_id for r in by_plans}, year, legends)
+            empty: Tally = (dict.fromkeys(Light, 0), 0, 0, 0)
+            counted = {r.pk: tallied.get(r.department_id, empty) for r in by_plans}
     if from_json:
         kept = (
             ReportRevision.objects.filter(
@@ -374,7 +544,6 @@ def report_lines(
             .values_list("report_id", "data")
         )
         data.update({report_id: revisions.load(raw) for report_id, raw in kept})
-    legends = _legends({r.department.jurisdiction_id for r, _live in shown})
     lines = []
     for report, live in shown:
         if report.pk not in data:
@@ -385,6 +554,9 @@ def report_lines(
             card = scorecard(report_model, legend=legend)
             counts, cards = card.counts, card.cards
             below, unreviewed, total = len(card.below_target), len(card.unreviewed), len(cards)
+        elif report.pk in counted:
+            counts, below, unreviewed, total = counted[report.pk]
+            cards = ()
         else:
             counts, below, unreviewed, total = tally(report_model, legend)
             cards = ()
