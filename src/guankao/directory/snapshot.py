@@ -30,6 +30,7 @@ from guankao.directory.models import ContentKind, ContentTranslation, Translatio
 from guankao.directory.search import invalidation
 from guankao.directory.search.concepts import default_concepts
 from guankao.directory.search.index import Document, Ranking, SearchIndex
+from guankao.divisions.contacts import ContactDetails, details_of
 from guankao.divisions.models import AgencyContact, DivisionTable, ServiceArea, Task, TaskAudience
 from guankao.tw import Phone
 
@@ -101,6 +102,8 @@ class AgencyEntry:
     name: Text
     phone: Phone | None
     parent_slug: str | None
+    # Address, hours, counter languages, walk-in, as the version prints them (decision 0078).
+    contact: ContactDetails = field(default_factory=ContactDetails)
 
 
 @dataclass(frozen=True)
@@ -233,6 +236,7 @@ def build_directory(slug: str, table: DivisionTable | None = None) -> Directory 
             name=text(ContentKind.AGENCY, labels[a.pk]),
             phone=contacts[a.pk].parsed_phone if a.pk in contacts else a.parsed_phone,
             parent_slug=a.parent.slug if a.parent else None,
+            contact=details_of(contacts[a.pk]) if a.pk in contacts else ContactDetails(),
         )
         for a in agencies
     }
