@@ -25,6 +25,7 @@ from guankao.directory.presenters import (
     group_by_agency,
     present_search,
     task_view,
+    walk_in_centres,
 )
 from guankao.directory.services import unanswered_record
 from guankao.directory.snapshot import Directory, get_directory
@@ -124,6 +125,14 @@ def home(request: HttpRequest, jurisdiction: str, *, code: str) -> HttpResponse:
                 when=timezone.now(),
             )
         context["results"] = present_search(directory, ranking, code)
+        # Never an empty answer (decision 0080): a weak one says so, offers the nearest areas,
+        # the hotlines (those answering in the reader's language now first), ways to rephrase.
+        context["weak"] = ranking.weak
+        context["closest"] = [
+            area_view(directory, slug, code) for slug in ranking.closest if slug in directory.areas
+        ]
+        now = hotlines.hotlines_for(code)
+        context["help_hotlines"] = [*now, *(h for h in hotlines.ALL if h not in now)]
     return render(request, "directory/home.html", context)
 
 
@@ -149,10 +158,14 @@ def agency(request: HttpRequest, jurisdiction: str, agency: str, *, code: str) -
     directory = _directory(jurisdiction)
     tasks = directory.tasks_of_agency(agency)
     internal = directory.internal_tasks_of_agency(agency)
-    if agency not in directory.agencies or not (tasks or internal):
+    if agency not in directory.agencies:
+        raise Http404
+    # A walk-in centre the table does not print has a page of its own: where it is, when open.
+    if not (tasks or internal or directory.agencies[agency].contact.walk_in):
         raise Http404
     context = _common(directory, code)
     context["agency"] = agency_view(directory, agency, code)
+    context["walk_in_centres"] = walk_in_centres(directory, agency, code)
     # On its own page an agency is never "also handled by" itself.
     context["tasks"] = [task_view(directory, t, code, seen_from=agency) for t in tasks]
     context["internal_tasks"] = [task_view(directory, t, code, seen_from=agency) for t in internal]
