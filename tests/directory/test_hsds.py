@@ -37,7 +37,7 @@ def test_export_validates_against_the_official_schemas(tmp_path: Path) -> None:
     call_command("export", "hsds", "--jurisdiction", "keelung", "-o", str(tmp_path))
     files = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in tmp_path.glob("*.json")}
     assert len(files["services.json"]) == 43  # the 53 tasks less the 10 internal ones
-    assert len(files["organizations.json"]) == 12
+    assert len(files["organizations.json"]) == 13  # 12 in the table, and its 新住民家庭服務中心
     assert (
         len(files["taxonomy_terms.json"]) == 10
     )  # 11 areas less 健全法令制度, whose only task (the committee) is internal
