@@ -12,9 +12,12 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
+from guankao.directory.hotlines import language_name
 from guankao.directory.languages import BY_CODE, SOURCE
 from guankao.directory.search.index import Ranking
 from guankao.directory.snapshot import Directory, Shown, TaskEntry
+from guankao.divisions.contacts import ContactDetails
+from guankao.divisions.hours import format_hours
 from guankao.tw import Phone
 
 OUTDATED_NOTICE = gettext_lazy("這段譯文是依修改前的中文原文翻譯的，可能已不正確；下方附中文原文。")
@@ -52,11 +55,24 @@ class AreaView:
 
 
 @dataclass(frozen=True)
+class ContactView:
+    """How to go to an agency, in the reader's language (the address stays as written)."""
+
+    address: str
+    map_url: str
+    hours: str  # 「週一至週五 8:30–12:00、13:30–17:30」, empty when not written
+    hours_note: str  # as written (Chinese)
+    languages: tuple[str, ...]  # the counter's languages, named in the reader's language
+    walk_in: bool
+
+
+@dataclass(frozen=True)
 class AgencyView:
     slug: str
     label: str  # as the table writes it
     name: Shown
     phone: Phone | None
+    contact: ContactView | None = None  # None when the version says nothing about it
 
 
 @dataclass(frozen=True)
@@ -129,9 +145,36 @@ def area_view(directory: Directory, slug: str, code: str) -> AreaView:
     return AreaView(slug, directory.areas[slug].name.shown(code))
 
 
+def contact_view(details: ContactDetails) -> ContactView | None:
+    """``details`` in the active language; None when the version gives none."""
+    if details.empty:
+        return None
+    return ContactView(
+        address=details.address,
+        map_url=details.map_url,
+        hours=format_hours(details.hours) if details.hours else "",
+        hours_note=details.hours_note,
+        languages=tuple(dict.fromkeys(language_name(c) for c in details.languages)),
+        walk_in=details.walk_in,
+    )
+
+
 def agency_view(directory: Directory, slug: str, code: str) -> AgencyView:
+    """An agency in language ``code`` (call inside the page's language: the hours and the
+    language names are written in it)."""
     agency = directory.agencies[slug]
-    return AgencyView(slug, agency.label, agency.name.shown(code), agency.phone)
+    return AgencyView(
+        slug, agency.label, agency.name.shown(code), agency.phone, contact_view(agency.contact)
+    )
+
+
+def walk_in_centres(directory: Directory, slug: str, code: str) -> list[AgencyView]:
+    """The walk-in centres (新住民家庭服務中心 …) that belong to agency ``slug``."""
+    return [
+        agency_view(directory, a.slug, code)
+        for a in directory.agencies.values()
+        if a.parent_slug == slug and a.contact.walk_in
+    ]
 
 
 def task_view(

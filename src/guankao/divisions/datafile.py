@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from guankao.core.datafile import Record, check_unique, read_data_file
@@ -18,9 +20,19 @@ from guankao.core.models import Agency, AgencyKind, Jurisdiction
 from guankao.core.services import Actor, agency_upsert, jurisdiction_upsert
 from guankao.divisions.hotlines import HotlineInfo, LanguageHours
 from guankao.divisions.hours import parse_hours
-from guankao.divisions.models import DivisionTable, Hotline, ServiceArea, TaskAudience
+from guankao.divisions.models import (
+    AgencyContact,
+    DivisionTable,
+    Hotline,
+    ServiceArea,
+    TaskAudience,
+    language_codes,
+    validate_hours,
+    validate_language_codes,
+)
 from guankao.divisions.rows import ContactRow, TaskEntry, TaskRow
 from guankao.divisions.services import (
+    contact_details_load,
     division_table_upsert,
     hotline_upsert,
     service_area_upsert,
@@ -323,3 +335,95 @@ def load_hotlines(*, path: Path, actor: Actor) -> list[Hotline]:
         )
         for position, info in enumerate(lines, start=1)
     ]
+
+
+def _contact_details(record: Record, *, walk_in: bool) -> dict[str, Any]:
+    """The detail fields of a contacts-file record, checked as the model checks them."""
+    details: dict[str, Any] = {
+        "address": record.text("address", required=False),
+        "opening_hours": record.text("opening_hours", required=False),
+        "hours_note": record.text("hours_note", required=False),
+        "counter_languages": ",".join(
+            language_codes(record.text("counter_languages", required=False))
+        ),
+        "walk_in": record.boolean("walk_in", default=walk_in),
+    }
+    for name, check in (
+        ("opening_hours", validate_hours),
+        ("counter_languages", validate_language_codes),
+    ):
+        try:
+            check(details[name])
+        except ValidationError as problem:
+            raise record.error(name, " ".join(problem.messages)) from None
+    return details
+
+
+@transaction.atomic
+def load_contacts_file(*, path: Path, actor: Actor) -> list[AgencyContact]:
+    """Load a contacts data file (``seeds/keelung-contacts-112.7.yaml``) into the version it
+    names: details of the table's agencies, and walk-in centres as agencies of their own (with
+    a contact marked walk-in). The whole file is checked first; the same file again writes
+    nothing."""
+    top = read_data_file(path)
+    slug = top.text("jurisdiction")
+    version_text = top.text("version")
+    try:
+        version = parse_roc_date(version_text)
+    except ValueError as error:
+        raise top.error("version", str(error)) from None
+    if not isinstance(version, YearMonth):
+        raise top.error("version", f"expected ROC year.month such as 112.7, got {version_text!r}")
+    table = (
+        DivisionTable.objects.filter(
+            jurisdiction__slug=slug, effective_month=DivisionTable.month_of(version)
+        )
+        .select_related("jurisdiction")
+        .first()
+    )
+    if table is None:
+        raise top.error("version", f"{slug} has no table version {version_text} (load it first)")
+    agencies = {a.slug: a for a in Agency.objects.filter(jurisdiction=table.jurisdiction)}
+    rows: list[tuple[Record, dict[str, Any]]] = []
+    for i, item in enumerate(top.items("agencies", required=False)):
+        record = Record(file=top.file, name=f"agencies[{i + 1}]", data=item)
+        if record.text("slug") not in agencies:
+            raise record.error("slug", f"unknown agency {record.text('slug')!r}")
+        rows.append((record, _contact_details(record, walk_in=False)))
+    centres = [
+        Record(file=top.file, name=f"walk_in_centres[{i + 1}]", data=item)
+        for i, item in enumerate(top.items("walk_in_centres", required=False))
+    ]
+    for record in centres:
+        parent = record.text("parent", required=False)
+        if parent and parent not in agencies:
+            raise record.error("parent", f"unknown agency {parent!r}")
+        kind = record.text("kind", required=False, default=AgencyKind.OTHER)
+        if kind not in AgencyKind.values:
+            raise record.error("kind", f"unknown kind {kind!r}")
+        if phone := record.text("phone", required=False):
+            try:
+                parse_phone(phone, default_area_code=table.jurisdiction.area_code)
+            except ValueError as error:
+                raise record.error("phone", str(error)) from None
+        rows.append((record, _contact_details(record, walk_in=True)))
+    check_unique([r for r, _d in rows], "slug", [r.text("slug") for r, _d in rows])
+
+    for record in centres:
+        name = record.text("name")
+        parent = record.text("parent", required=False)
+        agencies[record.text("slug")] = agency_upsert(
+            jurisdiction=table.jurisdiction,
+            slug=record.text("slug"),
+            name=name,
+            label=record.text("label", required=False, default=name),
+            kind=record.text("kind", required=False, default=AgencyKind.OTHER),
+            phone=record.text("phone", required=False),
+            parent=agencies[parent] if parent else None,
+            actor=actor,
+        )
+    return contact_details_load(
+        table=table,
+        details=[(agencies[record.text("slug")], details) for record, details in rows],
+        actor=actor,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +24,7 @@ from guankao.core.services import (
     upsert,
 )
 from guankao.divisions.audience import default_audience
+from guankao.divisions.contacts import DETAIL_FIELDS
 from guankao.divisions.exceptions import (
     PublicationError,
     TaskRowInvalid,
@@ -38,6 +40,7 @@ from guankao.divisions.models import (
     ServiceArea,
     TableStatus,
     Task,
+    language_codes,
 )
 from guankao.divisions.rows import ContactRow, TaskRow
 from guankao.divisions.signals import task_texts_changed
@@ -146,6 +149,8 @@ def table_contacts_replace(
     ``ValidationError`` or ``ValueError`` (a phone that cannot be read)."""
     existing = {c.agency_id: c for c in AgencyContact.objects.filter(table=table)}
     area_code = table.jurisdiction.area_code
+    new = any(row.agency.pk not in existing for row in contacts)
+    carried = _details_before(table) if new else {}
     kept: list[AgencyContact] = []
     for row in contacts:
         data = _contact_data(row, area_code)
@@ -153,6 +158,8 @@ def table_contacts_replace(
         if current is not None and all(getattr(current, k) == v for k, v in data.items()):
             kept.append(current)
             continue
+        if current is None:  # a new contact starts from the earlier version's details
+            data |= carried.get(row.agency.pk, {})
         kept.append(
             upsert(
                 model=AgencyContact,
@@ -161,10 +168,47 @@ def table_contacts_replace(
                 actor=actor,
             )
         )
-    keep = {contact.pk for contact in kept}
+    # Walk-in centres are added data, not printed by the table: a file of the table's agencies
+    # does not remove them (staff do, in the admin), and a new version keeps the earlier one's.
+    keep = {contact.pk for contact in kept} | {c.pk for c in existing.values() if c.walk_in}
+    if new:
+        _walk_in_carry(table, have={c.agency_id for c in kept} | set(existing), actor=actor)
     if {c.pk for c in existing.values()} - keep:
         delete_except(queryset=AgencyContact.objects.filter(table=table), keep=keep, actor=actor)
     return kept
+
+
+def _details_before(table: DivisionTable) -> dict[int, dict[str, Any]]:
+    """The address, hours and counter languages the published version before ``table`` gives
+    each agency (one query): a new version's contact starts from them, not blank."""
+    previous = table.previous_published()
+    if previous is None:
+        return {}
+    return {
+        contact.agency_id: {name: getattr(contact, name) for name in DETAIL_FIELDS}
+        for contact in AgencyContact.objects.of_table(previous)
+    }
+
+
+def _walk_in_carry(table: DivisionTable, *, have: set[int], actor: Actor) -> None:
+    """Give ``table`` the walk-in centres of the published version before it that it lacks."""
+    previous = table.previous_published()
+    if previous is None:
+        return
+    fields = ("label", "name", "parent_name", "phone", "phone_e164", "phone_extension")
+    create_many(
+        instances=[
+            AgencyContact(
+                table=table,
+                agency_id=contact.agency_id,
+                **{name: getattr(contact, name) for name in (*fields, *DETAIL_FIELDS)},
+            )
+            for contact in AgencyContact.objects.of_table(previous).filter(walk_in=True)
+            if contact.agency_id not in have
+        ],
+        actor=actor,
+        related=["table", "agency"],
+    )
 
 
 def _contacts_ensure(*, table: DivisionTable, agencies: Iterable[Agency], actor: Actor) -> None:
@@ -175,12 +219,14 @@ def _contacts_ensure(*, table: DivisionTable, agencies: Iterable[Agency], actor:
     if not missing:
         return
     rows = Agency.objects.filter(pk__in=missing).select_related("parent").order_by("pk")
+    carried = _details_before(table)
     create_many(
         instances=[
             AgencyContact(
                 table=table,
                 agency=agency,
                 **_contact_data(ContactRow.of_agency(agency), table.jurisdiction.area_code),
+                **carried.get(agency.pk, {}),
             )
             for agency in rows
         ],
@@ -456,6 +502,7 @@ def division_table_copy(
                         "phone",
                         "phone_e164",
                         "phone_extension",
+                        *DETAIL_FIELDS,
                     )
                 },
             )
@@ -540,3 +587,65 @@ def hotline_upsert(
         )
         create_many(instances=wanted, actor=actor, related=["hotline"])
     return hotline
+
+
+@transaction.atomic
+def agency_contact_details_update(
+    *,
+    contact: AgencyContact,
+    address: str,
+    opening_hours: str,
+    hours_note: str,
+    counter_languages: str,
+    walk_in: bool,
+    actor: Actor,
+) -> AgencyContact:
+    """Set how people reach ``contact``'s agency in its version: address, opening hours
+    (``1-5 08:30-17:30``), a note on them, the counter's language codes, walk-in or not.
+
+    A draft only (a published version is history, decision 0066). Raises
+    ``VersionPublishedError``, ``NotPermitted`` without the role, ``ValidationError``.
+    """
+    table = contact.table
+    ensure_can(actor, Action.DATA_EDIT, table.jurisdiction)
+    check_draft(table)
+    model_update(
+        instance=contact,
+        data={
+            "address": address.strip(),
+            "opening_hours": opening_hours.strip(),
+            "hours_note": hours_note.strip(),
+            "counter_languages": ",".join(language_codes(counter_languages)),
+            "walk_in": walk_in,
+        },
+        actor=actor,
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_details_load(
+    *, table: DivisionTable, details: Sequence[tuple[Agency, dict[str, Any]]], actor: Actor
+) -> list[AgencyContact]:
+    """Write the seed's contact details into ``table`` (published or not: a seed writes its
+    own version, as ``load_division_file`` does). An agency the version has no contact for (a
+    walk-in centre the table does not print) gets one from its current values. The same
+    details again write nothing. Raises ``ValidationError``."""
+    existing = {c.agency_id: c for c in AgencyContact.objects.filter(table=table)}
+    written = []
+    for agency, data in details:
+        current = existing.get(agency.pk)
+        if current is None:
+            written.append(
+                upsert(
+                    model=AgencyContact,
+                    lookup={"table": table, "agency": agency},
+                    data=_contact_data(ContactRow.of_agency(agency), table.jurisdiction.area_code)
+                    | data,
+                    actor=actor,
+                )
+            )
+        else:
+            model_update(instance=current, data=data, actor=actor)
+            written.append(current)
+    return written
