@@ -47,7 +47,10 @@ def test_the_key_is_shown_once_and_only_its_hash_is_kept(demo: None) -> None:
     assert key not in json.dumps([str(v) for v in vars(token).values()])
     assert token.prefix == key[:10]
     entry = AuditEntry.objects.filter(object_type="core.apitoken").get()
-    assert (entry.action, entry.after) == ("create", {"user": "demo-coordinator", "name": "介接"})
+    assert (entry.action, entry.after) == (
+        "create",
+        {"user": "demo-coordinator", "name": "介接", "scope": "write"},
+    )
 
 
 def test_a_token_acts_as_its_user(demo: None, client_for: ClientFor) -> None:

@@ -3,7 +3,7 @@ writes) or an API token sent as ``Authorization: Bearer gk_…`` (other systems)
 
 A caller with neither (no session, or a key that is wrong, revoked or of an inactive account)
 gets 401 from the API's handler; a signed-in session that writes without the CSRF token gets
-403. Both are JSON in Traditional Chinese, as every API error is.
+403, and so does a read-only token that writes. Both are JSON in Traditional Chinese, as every API error is.
 
 The schemas of those refusals, and the ``refusals()`` helper each endpoint declares them with,
 are here too: every app's ``apis.py`` uses them, and the API's handlers (``api/v1.py``) write
@@ -12,7 +12,7 @@ exactly these shapes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
@@ -24,17 +24,30 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 from pydantic import Field
 
-from guankao.core.tokens import user_for_key
+from guankao.core.models import TokenScope
+from guankao.core.tokens import token_for_key, user_for_key
+
+SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <key>``; the request then acts as the token's user."""
+    """``Authorization: Bearer <key>``; the request then acts as the token's user.
+
+    A read-only token (``scope`` read) is refused every write with 403, whatever its user's
+    roles: a system that only reads cannot be made to write by a stolen key (decision 0084).
+    """
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = user_for_key(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = token_for_key(token)
+        if found is None:
+            return None
+        if found.scope != TokenScope.WRITE and request.method not in SAFE_METHODS:
+            raise HttpError(
+                403,
+                _("這把 API 金鑰是唯讀的，不能寫入；請改用讀寫金鑰（在「API 金鑰」頁發給）。"),
+            )
+        request.user = found.user
+        return found.user
 
 
 class SessionAuth(APIKeyCookie):

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guankao.core.models import TOKEN_NAME_MAX, ApiToken
+from guankao.core.models import TOKEN_NAME_MAX, ApiToken, TokenScope
 from guankao.core.tokens import api_token_create, api_token_revoke, local_time
 
 
@@ -21,6 +21,18 @@ class TokenForm(forms.Form):
         label=_("用途"),
         max_length=TOKEN_NAME_MAX,
         help_text=_("寫下哪個系統用這把金鑰，例如：民政處填報系統介接。"),
+    )
+    # Read-only first: the least a system needs is the default, also when none is sent
+    # (decision 0084).
+    scope = forms.ChoiceField(
+        label=_("權限範圍"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "只讀取資料的系統請選「唯讀」；要寫入計畫、指標、衡量標準或業務時才選「讀寫」。"
+        ),
     )
 
 
@@ -38,7 +50,12 @@ def tokens(request: HttpRequest) -> HttpResponse:
     key = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, key = api_token_create(user=user, name=form.cleaned_data["name"], actor=user)
+            _token, key = api_token_create(
+                user=user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"] or TokenScope.READ,
+                actor=user,
+            )
         except ValidationError as error:
             form.add_error("name", error)
         else:

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guankao.core.models import TOKEN_NAME_MAX, ApiToken
+from guankao.core.models import TOKEN_NAME_MAX, ApiToken, TokenScope
 from guankao.core.services import Actor, audit_record
 from guankao.tw import format_roc_datetime
 
@@ -39,21 +39,29 @@ def key_hash(key: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str, actor: Actor) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, user: User, name: str, actor: Actor, scope: str = TokenScope.WRITE
+) -> tuple[ApiToken, str]:
     """Issue a token for ``user``; returns it and the key, which is not kept anywhere.
 
-    Raises ``ValidationError`` for an inactive user or an empty or too long name.
+    ``scope`` is ``read`` (the API refuses its writes) or ``write``. Raises ``ValidationError``
+    for an inactive user, an empty or too long name, or an unknown scope.
     """
     if not user.is_active:
         raise ValidationError(_("帳號「%(user)s」已停用，不能發給 API 金鑰。") % {"user": user})
     if not 1 <= len(name.strip()) <= TOKEN_NAME_MAX:
         raise ValidationError(_("請以 1 到 %(n)d 字寫下金鑰的用途。") % {"n": TOKEN_NAME_MAX})
     key = KEY_PREFIX + secrets.token_urlsafe(30)
-    token = ApiToken(user=user, name=name.strip(), prefix=key[:10], key_hash=key_hash(key))
+    token = ApiToken(
+        user=user, name=name.strip(), prefix=key[:10], key_hash=key_hash(key), scope=scope
+    )
     token.full_clean()
     token.save()
     audit_record(
-        actor=actor, action="create", obj=token, after={"user": user.username, "name": token.name}
+        actor=actor,
+        action="create",
+        obj=token,
+        after={"user": user.username, "name": token.name, "scope": token.scope},
     )
     return token, key
 
@@ -69,8 +77,8 @@ def api_token_revoke(*, token: ApiToken, actor: Actor) -> bool:
     return True
 
 
-def user_for_key(key: str) -> User | None:
-    """The active user a key signs in, or None; notes when the token was last used."""
+def token_for_key(key: str) -> ApiToken | None:
+    """The usable token of a key (its user active), or None; notes when it was last used."""
     if not key.startswith(KEY_PREFIX):
         return None
     token = ApiToken.objects.usable().select_related("user").filter(key_hash=key_hash(key)).first()
@@ -79,4 +87,10 @@ def user_for_key(key: str) -> User | None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= USE_RECORDED_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def user_for_key(key: str) -> User | None:
+    """The active user a key signs in, or None; notes when the token was last used."""
+    token = token_for_key(key)
+    return token.user if token is not None else None

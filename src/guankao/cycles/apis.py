@@ -15,15 +15,16 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 from pydantic import Field
 
+from guankao.api.lists import Filters, aware, filtered, gregorian, jurisdiction_of, page
 from guankao.core.api_auth import API_AUTH, SIGNED_IN, WITH_BODY, Error, refusals
 from guankao.core.models import Agency, Jurisdiction
 from guankao.core.permissions import Action, NotPermitted, api_require
@@ -53,6 +54,7 @@ class PeriodOut(Schema):
     division_table: str | None
     department: str | None
     is_sample: bool
+    modified: datetime.datetime | None = Field(None, description="newest write (audit log)")
 
 
 class PeriodIn(Schema):
@@ -120,10 +122,17 @@ class SubmissionOut(Schema):
 class SubmissionRow(Schema):
     id: int
     period: str
+    period_id: int
     agency: str
+    agency_id: int
     status: str
     version: int
     deadline: datetime.date
+    modified: datetime.datetime = Field(description="the submission's last save")
+
+
+class SubmissionFilters(Filters):
+    period: int | None = Field(None, ge=1, description="id of one period")
 
 
 class TaskEntryIn(Schema):
@@ -275,6 +284,7 @@ def _period_out(period: ReportingPeriod) -> dict[str, Any]:
         "division_table": period.division_table.version if period.division_table else None,
         "department": period.department.slug if period.department else None,
         "is_sample": period.is_sample,
+        "modified": getattr(period, "modified", None),
     }
 
 
@@ -411,11 +421,26 @@ def _state_conflict(error: Exception, submission: Submission) -> Status[dict[str
 
 @router.get(
     "/periods",
-    response={200: list[PeriodOut], **refusals(401)},
+    response={200: list[PeriodOut], **refusals(401, 404, 422)},
     summary="Periods whose dashboard you may see",
+    description="By id, paged by `limit`/`offset` (`X-Total-Count`, `Link`); `year` is the "
+    "period's year (ROC, or Gregorian from 1912), `modified_after` reads the audit log.",
 )
-def period_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_period_out(p) for p in selectors.periods_overseen_by(request.user)]
+def period_list(
+    request: HttpRequest, response: HttpResponse, params: Query[Filters]
+) -> list[dict[str, Any]]:
+    seen = [p.pk for p in selectors.periods_overseen_by(request.user)]
+    rows = filtered(
+        ReportingPeriod.objects.select_related(
+            "jurisdiction", "division_table", "department", "department__parent"
+        ).filter(pk__in=seen),
+        params,
+    )
+    if params.jurisdiction:
+        rows = rows.filter(jurisdiction=jurisdiction_of(params.jurisdiction))
+    if params.year is not None:
+        rows = rows.filter(year=gregorian(params.year))
+    return [_period_out(p) for p in page(request, response, rows, params)]
 
 
 @router.post("/periods", response={201: PeriodOut, **WRITE}, summary="Open a reporting period")
@@ -558,25 +583,36 @@ def period_early_warning(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 @router.get(
     "/submissions",
-    response={200: list[SubmissionRow], **refusals(401)},
+    response={200: list[SubmissionRow], **refusals(401, 404, 422)},
     summary="Submissions you may see",
+    description="By id, paged by `limit`/`offset` (`X-Total-Count`, `Link`); `year` is the "
+    "period's year, `period` one period's id; `modified` is the submission's last save.",
 )
-def submission_list(request: HttpRequest) -> list[dict[str, Any]]:
-    rows = (
-        selectors.submissions_visible_to(request.user)
-        .with_scope()
-        .order_by("period_id", "agency__label")
-    )
+def submission_list(
+    request: HttpRequest, response: HttpResponse, params: Query[SubmissionFilters]
+) -> list[dict[str, Any]]:
+    rows = selectors.submissions_visible_to(request.user).with_scope()
+    if params.modified_after is not None:
+        rows = rows.filter(updated_at__gt=aware(params.modified_after))
+    if params.jurisdiction:
+        rows = rows.filter(period__jurisdiction=jurisdiction_of(params.jurisdiction))
+    if params.year is not None:
+        rows = rows.filter(period__year=gregorian(params.year))
+    if params.period is not None:
+        rows = rows.filter(period_id=params.period)
     return [
         {
             "id": s.pk,
             "period": s.period.code,
+            "period_id": s.period_id,
             "agency": s.agency.label,
+            "agency_id": s.agency_id,
             "status": s.status,
             "version": s.version,
             "deadline": s.period.deadline,
+            "modified": s.updated_at,
         }
-        for s in rows
+        for s in page(request, response, rows, params)
     ]
 
 
