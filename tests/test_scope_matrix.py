@@ -55,6 +55,19 @@ PUBLIC = {
     "api-v1:api-root",
     "api-v1:search",
     "api-v1:areas",
+    # Jurisdictions and agencies, and the published table versions with their tasks and
+    # contacts; drafts only to their staff, and writes (POST/PATCH of tasks) only by them:
+    # tests/api/test_resources.py checks both for outsiders.
+    "api-v1:jurisdiction_list",
+    "api-v1:jurisdiction_detail",
+    "api-v1:agency_list",
+    "api-v1:agency_detail",
+    "api-v1:table_list",
+    "api-v1:table_detail",
+    "api-v1:task_list",
+    "api-v1:task_detail",
+    "api-v1:task_create",
+    "api-v1:task_update",
     # Published reports only: the index and the open-data catalogue.
     "performance:index",
     "performance:open_data",
@@ -210,12 +223,29 @@ def api_urls(o: Objects) -> dict[str, list[str]]:
         "api-v1:submission_audit": [f"{submission}/audit"],
         "api-v1:report_json": ["/api/v1/performance/reports/hsinchu-social/108"],
         "api-v1:measure_patch": [f"/api/v1/performance/measures/{o.measure}"],
+        "api-v1:plan_list": ["/api/v1/performance/plans"],
+        "api-v1:plan_detail": [f"/api/v1/performance/plans/{o.plan}"],
+        "api-v1:indicator_list": ["/api/v1/performance/indicators"],
+        "api-v1:indicator_detail": [f"/api/v1/performance/indicators/{o.indicator}"],
+        "api-v1:measure_list": ["/api/v1/performance/measures"],
+        "api-v1:measure_detail": [f"/api/v1/performance/measures/{o.measure}"],
+        "api-v1:plan_create": ["/api/v1/performance/plans"],
+        "api-v1:plan_patch": [f"/api/v1/performance/plans/{o.plan}"],
+        "api-v1:indicator_create": ["/api/v1/performance/indicators"],
+        "api-v1:indicator_patch": [f"/api/v1/performance/indicators/{o.indicator}"],
+        "api-v1:measure_create": ["/api/v1/performance/measures"],
     }
 
 
 # Lists that are scoped by what they return rather than by their URL: an outsider gets 200 with
 # none of Keelung's or Hsinchu's rows (checked by ``_leaks``).
-LISTS = {"api-v1:period_list", "api-v1:submission_list"}
+LISTS = {
+    "api-v1:period_list",
+    "api-v1:submission_list",
+    "api-v1:plan_list",
+    "api-v1:indicator_list",
+    "api-v1:measure_list",
+}
 
 
 def url_names() -> Iterator[str]:
