@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -32,12 +33,27 @@ class Hotline(Schema):
     tel: str
 
 
+class ClosestArea(Schema):
+    slug: str
+    name: str
+    url: str
+
+
 class SearchOut(Schema):
     query: str
     language: str
     violence: bool = Field(description="the question may be about violence: call 113 / 110")
-    hotlines: list[Hotline] = Field(description="113 and 110 first for violence; else 1990")
+    hotlines: list[Hotline] = Field(
+        description="113 and 110 first for violence; else 1990; when `weak`, the lines that "
+        "answer in `language` now"
+    )
     results: list[dict[str, Any]]
+    weak: bool = Field(
+        description="no good answer: say so, offer `closest` and `hotlines`, suggest rephrasing"
+    )
+    closest: list[ClosestArea] = Field(
+        description="the service areas nearest the question, best first; never empty"
+    )
 
 
 class AreaOut(Schema):
@@ -68,9 +84,13 @@ def search(request: HttpRequest, jurisdiction: str, params: Query[SearchParams])
     query = params.q.strip()
     ranking = directory.search(query, limit=params.limit)
     view = present_search(directory, ranking, code)
-    shown = hotlines.URGENT if view.violence else (hotlines.IMMIGRANT,)
-    if not view.tasks:
-        shown = hotlines.ALL
+    shown = list(hotlines.URGENT if view.violence else (hotlines.IMMIGRANT,))
+    if ranking.weak:
+        # Never an empty answer (decision 0080): the lines that answer in the reader's language
+        # now (after 113 and 110 for violence), else all of them.
+        now = hotlines.hotlines_for(code)
+        shown = [*shown, *(h for h in now if h not in shown)] if now else list(hotlines.ALL)
+    closest = [area_view(directory, slug, code) for slug in ranking.closest]
     with translation.override(code):
         lines = [{"number": h.number, "name": str(h.name), "tel": h.phone.tel_uri} for h in shown]
     return {
@@ -79,6 +99,15 @@ def search(request: HttpRequest, jurisdiction: str, params: Query[SearchParams])
         "violence": view.violence,
         "hotlines": lines,
         "results": [task.as_json() for task in view.tasks],
+        "weak": ranking.weak,
+        "closest": [
+            {
+                "slug": a.slug,
+                "name": a.name.text,
+                "url": reverse("directory:area", args=[jurisdiction, a.slug]) + f"?lang={code}",
+            }
+            for a in closest
+        ],
     }
 
 

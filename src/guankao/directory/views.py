@@ -125,6 +125,14 @@ def home(request: HttpRequest, jurisdiction: str, *, code: str) -> HttpResponse:
                 when=timezone.now(),
             )
         context["results"] = present_search(directory, ranking, code)
+        # Never an empty answer (decision 0080): a weak one says so, offers the nearest areas,
+        # the hotlines (those answering in the reader's language now first), ways to rephrase.
+        context["weak"] = ranking.weak
+        context["closest"] = [
+            area_view(directory, slug, code) for slug in ranking.closest if slug in directory.areas
+        ]
+        now = hotlines.hotlines_for(code)
+        context["help_hotlines"] = [*now, *(h for h in hotlines.ALL if h not in now)]
     return render(request, "directory/home.html", context)
 
 
