@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from guankao.directory import staff_views, views
+from guankao.directory import leaflet_views, staff_views, views
 
 app_name = "directory"
 
@@ -22,4 +22,9 @@ urlpatterns = [
     path("<slug:jurisdiction>/", views.home, name="home"),
     path("<slug:jurisdiction>/areas/<slug:area>/", views.area, name="area"),
     path("<slug:jurisdiction>/agencies/<slug:agency>/", views.agency, name="agency"),
+    path(
+        "<slug:jurisdiction>/agencies/<slug:agency>/leaflet-<slug:size>.pdf",
+        leaflet_views.leaflet,
+        name="agency-leaflet",
+    ),
 ]
