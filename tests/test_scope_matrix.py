@@ -44,6 +44,7 @@ PUBLIC = {
     "directory:home",
     "directory:area",
     "directory:agency",
+    "directory:agency-leaflet",
     "hsds:root",
     "hsds:services",
     "hsds:service",
