@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
-from guankao.tw import format_roc_date
+from guankao.tw import format_roc_date, to_roc_year
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +89,23 @@ class AgencyLine:
 
 
 @dataclass(frozen=True, slots=True)
+class UnansweredLine:
+    """A question the public directory found no good answer for, asked ``count`` times in a
+    month in one language (only from the threshold up; the text is normalised, decision 0082)."""
+
+    month: datetime.date  # the first day of the month
+    language: str  # the page's language code
+    language_label: str
+    text: str
+    count: int
+
+    @property
+    def roc_month(self) -> str:
+        """``115年11月``: the month as the report's dates are written (ROC calendar)."""
+        return f"{to_roc_year(self.month.year)}年{self.month.month}月"
+
+
+@dataclass(frozen=True, slots=True)
 class CommitteeReport:
     """Everything the committee reads for one period."""
 
@@ -107,6 +124,10 @@ class CommitteeReport:
     measures: tuple[MeasureLine, ...]
     agencies: tuple[AgencyLine, ...]
     has_sample: bool
+    # The section 民眾查詢未獲解答的需求: None when it does not apply (a department's period,
+    # or no public directory installed); empty when no question reached the threshold.
+    unanswered: tuple[UnansweredLine, ...] | None = None
+    unanswered_threshold: int = 3
 
     @property
     def missing(self) -> tuple[AgencyLine, ...]:

@@ -1,6 +1,7 @@
 """The committee report (新住民照顧服務措施辦理情形): per 項目, a table 主辦單位 | 業務內容 |
 辦理情形, in the division table's order; then the agencies not yet approved, the shortfalls and,
-for a department's period, its measures. No database: the model is
+for a department's period, its measures; for a jurisdiction's, the questions its public directory
+left unanswered (民眾查詢未獲解答的需求). No database: the model is
 ``guankao.cycles.committee.CommitteeReport``, built by ``cycles.selectors.committee_report``."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from guankao.cycles.committee import CommitteeReport, TaskLine
 from guankao.documents.model import (
     Block,
     Cell,
+    CellValue,
     Column,
     Document,
     Heading,
@@ -101,6 +103,54 @@ def _number(value: Any) -> str:
     return format_count(value) if isinstance(value, int) else f"{value:,}"
 
 
+def unanswered_title() -> str:
+    return _("民眾查詢未獲解答的需求")
+
+
+def unanswered_intro(report: CommitteeReport) -> str:
+    return _(
+        "服務導覽中找不到很符合答案的民眾查詢，依月份與語言彙整；同一句話同月達 %(n)s 次以上"
+        "才列出。文字已正規化並刪除電話、電子郵件、證號與數字，不含任何個人資料。"
+    ) % {"n": report.unanswered_threshold}
+
+
+def unanswered_none(report: CommitteeReport) -> str:
+    return _("本期沒有任何未獲解答的查詢達 %(n)s 次。") % {"n": report.unanswered_threshold}
+
+
+def unanswered_blocks(report: CommitteeReport) -> list[Block]:
+    """The section 民眾查詢未獲解答的需求 (decision 0082): a table of the period's months, or a
+    sentence saying no question reached the threshold; nothing for a department's period."""
+    if report.unanswered is None:
+        return []
+    blocks: list[Block] = [
+        Heading(unanswered_title(), level=2),
+        Paragraph(unanswered_intro(report)),
+    ]
+    if not report.unanswered:
+        return [*blocks, Paragraph(unanswered_none(report))]
+    header = tuple(
+        Cell.of(text, header=True, align="center")
+        for text in (_("月份"), _("語言"), _("查詢內容"), _("次數"))
+    )
+    rows = tuple(
+        (
+            Cell.of(line.roc_month),
+            Cell.of(line.language_label),
+            Cell.of(line.text),
+            Cell.of(format_count(line.count), align="end"),
+        )
+        for line in report.unanswered
+    )
+    table = Table(
+        columns=(Column(14), Column(14), Column(60), Column(12)),
+        header_rows=(header,),
+        body_rows=rows,
+        name=unanswered_title(),
+    )
+    return [*blocks, table]
+
+
 def document(report: CommitteeReport) -> Document:
     blocks: list[Block] = []
     if report.has_sample:
@@ -153,6 +203,7 @@ def document(report: CommitteeReport) -> Document:
         f"{t.agency} {task_text(t)}：{t.behind_reason}" for t in report.task_shortfalls
     ] + [f"{m.plan} {m.label}" for m in report.measure_shortfalls]
     blocks += [Paragraph(text) for text in shortfalls] or [Paragraph(_("無。"))]
+    blocks += unanswered_blocks(report)
     return Document(title=report.title, subtitle_lines=subtitle(report), blocks=tuple(blocks))
 
 
@@ -181,8 +232,31 @@ def workbook(report: CommitteeReport) -> Workbook:
         )
         for section in report.areas
         for t in section.tasks
-    )
+    ) + unanswered_rows(report)
     return Workbook(title=report.title, sheets=(Sheet(_("辦理情形"), columns, rows),))
+
+
+def unanswered_rows(report: CommitteeReport) -> tuple[tuple[CellValue, ...], ...]:
+    """The section as rows of the one sheet (CSV writes only the first): 項目 is the section's
+    title, 業務內容 the question, 狀態 the month, 辦理情形 the language, 數據 the count."""
+    if report.unanswered is None:
+        return ()
+    title = unanswered_title()
+    if not report.unanswered:
+        return ((title, "", None, unanswered_none(report), "", "", "", ""),)
+    return tuple(
+        (
+            title,
+            "",
+            None,
+            line.text,
+            line.roc_month,
+            line.language_label,
+            _("%(count)s 次") % {"count": format_count(line.count)},
+            "",
+        )
+        for line in report.unanswered
+    )
 
 
 def data(report: CommitteeReport) -> dict[str, Any]:

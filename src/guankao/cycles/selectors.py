@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from guankao.core.models import Agency, AuditEntry, Jurisdiction, Membership, Role
 from guankao.core.permissions import Action, can, covers, memberships_of, scope_of
+from guankao.core.registry import discover
 from guankao.core.services import Actor
 from guankao.cycles.committee import (
     AgencyLine,
@@ -25,6 +28,7 @@ from guankao.cycles.committee import (
     FigureLine,
     MeasureLine,
     TaskLine,
+    UnansweredLine,
 )
 from guankao.cycles.early_warning import Projection, project, unreported
 from guankao.cycles.exceptions import PeriodError
@@ -294,6 +298,7 @@ def committee_report(period: ReportingPeriod, *, today: datetime.date) -> Commit
         )
         for s in submissions
     )
+    unanswered, threshold = unanswered_lines(period)
     subject = (
         table.title
         if table
@@ -316,7 +321,43 @@ def committee_report(period: ReportingPeriod, *, today: datetime.date) -> Commit
         measures=tuple(measures),
         agencies=agencies,
         has_sample=period.is_sample or any(s.is_sample for s in submissions),
+        unanswered=unanswered,
+        unanswered_threshold=threshold,
     )
+
+
+class UnansweredSource(Protocol):
+    """An app's unanswered needs (the directory's ``committee_sections.UNANSWERED_NEEDS``)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def threshold(self) -> int: ...
+
+    def rows(
+        self, *, jurisdiction_slug: str, first: datetime.date, last: datetime.date
+    ) -> Sequence[tuple[datetime.date, str, str, str, int]]: ...
+
+
+def unanswered_lines(period: ReportingPeriod) -> tuple[tuple[UnansweredLine, ...] | None, int]:
+    """The section 民眾查詢未獲解答的需求 of ``period``'s report, and the threshold it uses.
+
+    cycles may not import directory (the layers contract), so the rows come from whichever app
+    offers ``committee_sections.UNANSWERED_NEEDS`` (decision 0082). None for a department's
+    period (its report is about plans, not the public directory) or without such an app.
+    """
+    sources: list[UnansweredSource] = discover("committee_sections", "UNANSWERED_NEEDS")
+    if period.department_id is not None or not sources:
+        return None, 3
+    lines = tuple(
+        UnansweredLine(*row)
+        for source in sources
+        for row in source.rows(
+            jurisdiction_slug=period.jurisdiction.slug, first=period.starts_on, last=period.ends_on
+        )
+    )
+    return lines, min(source.threshold for source in sources)
 
 
 def _task_line(task: Task, found: tuple[Submission, TaskEntry] | None) -> TaskLine:
