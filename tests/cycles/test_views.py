@@ -374,7 +374,7 @@ def test_committee_report_page(demo: Demo, client_for: ClientFor) -> None:
         ("demo-coordinator", lambda d: reverse("cycles:period", args=[d.period.pk]), 7),
         ("demo-coordinator", lambda d: reverse("cycles:home"), 5),
         ("demo-reporter-police", lambda d: reverse("cycles:home"), 6),
-        ("demo-reviewer", lambda d: reverse("cycles:committee_report", args=[d.period.pk]), 11),
+        ("demo-reviewer", lambda d: reverse("cycles:committee_report", args=[d.period.pk]), 12),
         ("demo-reviewer", lambda d: reverse("cycles:submission", args=[d.submission("keelung-health").pk]), 10),
         ("demo-reporter-police", lambda d: reverse("cycles:submission_edit", args=[d.submission(POLICE).pk]), 10),
         ("demo-coordinator", lambda d: "/api/v1/cycles/submissions", 4),
