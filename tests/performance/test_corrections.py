@@ -255,3 +255,23 @@ def test_opening_a_correction_on_the_page_asks_for_the_reason(client: Client) ->
     services.measure_update(measure=measure_8_5(), data={"actual": Decimal(400)}, actor=None)
     html = client.post(BASE + "status/", {"to": "published"}).content.decode()
     assert "第 2 版將更正的內容" in html and "361 → 400" in html
+
+
+def test_a_correction_opened_by_mistake_is_cancelled_only_while_unchanged(client: Client) -> None:
+    client.force_login(factories.staff_user())
+    report = factories.open_correction(reason="開錯了")
+    page = client.get(BASE).content.decode()
+    assert 'name="transition" value="cancel"' in page and "取消勘誤" in page
+    measure = measure_8_5()
+    services.measure_update(measure=measure, data={"actual": Decimal(400)}, actor=None)
+    with pytest.raises(InvalidTransition, match="勘誤已修改 2 處（八.5 執行績效文字修正"):
+        services.report_transition(report=report, transition="cancel", actor=None)
+    assert the_108().status == ReportStatus.CORRECTING
+    services.measure_update(measure=measure, data={"actual": Decimal(361)}, actor=None)
+    confirm = client.post(BASE + "status/", {"to": "published", "transition": "cancel"})
+    assert "回到目前公開的版本" in confirm.content.decode()
+    client.post(BASE + "status/", {"to": "published", "transition": "cancel", "confirmed": "yes"})
+    report.refresh_from_db()
+    assert (report.status, report.correction_reason) == (ReportStatus.PUBLISHED, "")
+    assert report.revisions.count() == 1
+    assert AuditEntry.objects.filter(action="status correcting → published").exists()

@@ -97,7 +97,7 @@ def test_final_goes_back_to_draft() -> None:
         (
             "draft",
             "archive",
-            "不明的狀態變更「archive」；可用的有：finalise、return、publish、correct、republish。",
+            "不明的狀態變更「archive」；可用的有：finalise、return、publish、correct、republish、cancel。",
         ),
     ],
 )
@@ -120,6 +120,7 @@ def test_the_table_rows() -> None:
         ("publish", ["final"], "published", Action.DATA_EDIT, False),
         ("correct", ["published"], "correcting", Action.DATA_EDIT, True),
         ("republish", ["correcting"], "published", Action.DATA_EDIT, False),
+        ("cancel", ["correcting"], "published", Action.DATA_EDIT, False),
     ]  # fmt: skip
     assert [r.name for r in TRANSITIONS.available("draft")] == ["finalise"]
     assert [r.target for r in TRANSITIONS.available("final")] == ["draft", "published"]

@@ -150,3 +150,5 @@ class AchievementForm(forms.Form):
 
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=ReportStatus.choices)
+    # Two rows lead from 勘誤中 back to 已公開 (republish, cancel): the button names its row.
+    transition = forms.CharField(required=False, max_length=20)

@@ -839,7 +839,7 @@ def report_transition(
     *, report: PerformanceReport, transition: str, reason: str = "", actor: Actor
 ) -> PerformanceReport:
     """Move the report along the row ``transition`` of ``performance.state.TRANSITIONS``
-    (finalise, return, publish, correct, republish), audited as 「status draft → final」.
+    (finalise, return, publish, correct, republish, cancel), audited as 「status draft → final」.
 
     In order: the row must exist and start from the current status (``InvalidTransition``),
     the matrix must allow its action over the department (``NotPermitted``), a 勘誤 needs its
@@ -855,7 +855,9 @@ def report_transition(
     current.department = report.department
     target = TRANSITIONS.check(row, current.status)
     text = TRANSITIONS.reason(row, reason)
-    if target in (ReportStatus.FINAL, ReportStatus.PUBLISHED):
+    if row.name == Transition.CANCEL:
+        _refuse_cancel_after_changes(current)
+    elif target in (ReportStatus.FINAL, ReportStatus.PUBLISHED):
         problems = rules.finalization_problems(selectors.report_data(current))
         if problems:
             raise ReportNotReady(_("報告尚不能定稿或公開："), problems)
@@ -863,17 +865,31 @@ def report_transition(
     data: dict[str, Any] = {"status": target}
     if row.name == Transition.CORRECT:
         data["correction_reason"] = text
-    elif row.name == Transition.REPUBLISH:
+    elif row.name in (Transition.REPUBLISH, Transition.CANCEL):
         data["correction_reason"] = ""
     correction = current.correction_reason
     model_update(instance=current, data=data, actor=actor, action=f"status {old_status} → {target}")
     if text:
         audit_record(actor=actor, action="reason", obj=current, after={"reason": text})
-    if target == ReportStatus.PUBLISHED:
+    if row.name in (Transition.PUBLISH, Transition.REPUBLISH):
         _revision_publish(report=current, reason=correction, actor=actor)
     report.status = current.status
     report.correction_reason = current.correction_reason
     return current
+
+
+def _refuse_cancel_after_changes(report: PerformanceReport) -> None:
+    """A correction is cancelled only while its data is still the last revision's: otherwise
+    the live data would silently differ from what the public reads."""
+    previous = report.revisions.order_by("-number").first()
+    if previous is None:
+        return
+    changes = revisions.changes(revisions.load(previous.data), selectors.report_data(report))
+    if changes:
+        raise InvalidTransition(
+            _("勘誤已修改 %(n)d 處（%(first)s…），不能取消；請改回原值，或公開勘誤版。")
+            % {"n": len(changes), "first": changes[0]}
+        )
 
 
 def _revision_publish(*, report: PerformanceReport, reason: str, actor: Actor) -> ReportRevision:

@@ -2,13 +2,14 @@
 
     draft ──finalise──▶ final ──publish──▶ published ──correct──▶ correcting
       ▲                   │                    ▲                      │
-      └──────return───────┘                    └──────republish───────┘
+      └──────return───────┘                    └──republish / cancel──┘
 
 Only ``performance.services.report_transition`` reads :data:`TRANSITIONS` to change a status.
 Finalising and publishing need the report's rules to pass (``ReportNotReady``); while final or
 published, the year's data cannot be edited (``ReportLocked``). A published report is corrected
 by a 勘誤 (decision 0067): ``correct`` opens it for editing with a reason while the public keeps
-reading the last published revision, ``republish`` publishes the next revision.
+reading the last published revision, ``republish`` publishes the next revision, and
+``cancel`` closes a correction opened by mistake, allowed only while nothing has changed.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Transition(StrEnum):
     PUBLISH = "publish"
     CORRECT = "correct"
     REPUBLISH = "republish"
+    CANCEL = "cancel"
 
 
 S = ReportStatus
@@ -81,6 +83,14 @@ TRANSITIONS = StateMachine(
             action=Action.DATA_EDIT,
             label=_("公開勘誤版"),
             done=_("勘誤版已公開。"),
+        ),
+        Row(
+            name=Transition.CANCEL,
+            sources=frozenset({S.CORRECTING}),
+            target=S.PUBLISHED,
+            action=Action.DATA_EDIT,
+            label=_("取消勘誤"),
+            done=_("已取消勘誤；報告維持目前公開的版本。"),
         ),
     ),
     invalid=InvalidTransition,

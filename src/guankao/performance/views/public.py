@@ -125,7 +125,7 @@ def report_page(request: HttpRequest, org: str, year: int) -> HttpResponse:
     }
     if staff:
         context["transitions"] = [
-            (row.target, row.label) for row in REPORT_TRANSITIONS.available(report.status)
+            (row.name, row.target, row.label) for row in REPORT_TRANSITIONS.available(report.status)
         ]
         context["problems"] = rules.readiness(data)
         context["candidates"] = rules.review_candidates(data)

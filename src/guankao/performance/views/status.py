@@ -43,6 +43,9 @@ CONSEQUENCES = {
     Transition.REPUBLISH: _(
         "公開後，公開頁面與下載改為新的版本並顯示勘誤說明；先前各版仍可下載，內容不變。"
     ),
+    Transition.CANCEL: _(
+        "取消後，報告回到目前公開的版本，不產生新的版本；只有在勘誤尚未修改任何資料時才能取消。"
+    ),
 }
 
 
@@ -81,7 +84,7 @@ def _confirmation(
         "reason": request.POST.get("reason", ""),
         "reason_error": reason_error,
     }
-    if row.target in (ReportStatus.FINAL, ReportStatus.PUBLISHED):
+    if row.target in (ReportStatus.FINAL, ReportStatus.PUBLISHED) and row.name != Transition.CANCEL:
         context["problems"] = problem_links(org, year, rules.readiness(live))
     last = selectors.latest_revision(report)
     if last is not None:
@@ -108,7 +111,12 @@ def transition(request: HttpRequest, org: str, year: int) -> HttpResponse:
         return back
     try:
         # The form names the status wanted (the button's); the table knows the transition.
-        row = REPORT_TRANSITIONS.towards(report.status, form.cleaned_data["to"])
+        name = form.cleaned_data["transition"]
+        if name:
+            row = REPORT_TRANSITIONS.row(name)
+            REPORT_TRANSITIONS.check(row, report.status)
+        else:
+            row = REPORT_TRANSITIONS.towards(report.status, form.cleaned_data["to"])
     except InvalidTransition as error:
         messages.error(request, str(error))
         return back
