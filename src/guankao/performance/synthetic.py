@@ -385,6 +385,20 @@ def load_country(
     return Loaded(loaded, skipped, report_count, published_count)
 
 
+def departments_of(sizes: Sizes = Sizes()) -> list[Agency]:
+    """The country's departments of ``sizes`` that are loaded, city by city (for the cycles'
+    quarterly reporting, which the site layer loads after the country)."""
+    slugs = [
+        f"sim-{city}-{DEPARTMENTS[d][0]}"
+        for city, _name, _code, _size in CITIES[: sizes.jurisdictions]
+        for d in range(sizes.departments)
+    ]
+    found = {
+        a.slug: a for a in Agency.objects.filter(slug__in=slugs).select_related("jurisdiction")
+    }
+    return [found[slug] for slug in slugs if slug in found]
+
+
 def _jurisdiction(*, slug: str, name: str, area_code: str, actor: Actor) -> Jurisdiction:
     return jurisdiction_upsert(
         slug=f"sim-{slug}", name=f"{name}（模擬）", area_code=area_code, actor=actor
