@@ -12,6 +12,7 @@ from django.db import transaction
 
 from guankao.core.services import Actor
 from guankao.cycles import demo as cycles_demo
+from guankao.cycles import synthetic as cycles_synthetic
 from guankao.directory import demo as directory_demo
 from guankao.divisions import demo as divisions_demo
 from guankao.divisions.models import DivisionTable
@@ -56,7 +57,14 @@ def load_national(
     progress: Callable[[str], None] | None = None,
 ) -> performance_synthetic.Loaded:
     """The synthetic country of performance reports (``guankao demo --national``), one
-    jurisdiction per transaction; kept out of :func:`load_demo`. Idempotent."""
-    return performance_synthetic.load_country(
-        sizes=sizes or performance_synthetic.Sizes(), actor=actor, progress=progress
+    jurisdiction per transaction, then its last year's quarterly reporting (the cycles' measure
+    entries, for the early warning); kept out of :func:`load_demo`. Idempotent."""
+    sizes = sizes or performance_synthetic.Sizes()
+    loaded = performance_synthetic.load_country(sizes=sizes, actor=actor, progress=progress)
+    cycles_synthetic.load_quarters(
+        departments=performance_synthetic.departments_of(sizes),
+        roc_year=performance_synthetic.LAST_YEAR,
+        actor=actor,
+        progress=progress,
     )
+    return loaded
