@@ -29,10 +29,12 @@ from guankao.cycles.models import (
     SubmissionStatus,
     TaskEntry,
 )
-from guankao.cycles.selectors import submission_whole
+from guankao.cycles.selectors import period_open_choices, submission_whole
 from guankao.cycles.state import TRANSITIONS, Transition
 from guankao.divisions.models import DivisionTable
+from guankao.divisions.services import division_table_copy
 from guankao.performance.models import Measure
+from guankao.tw import YearMonth
 from tests.cycles.conftest import Demo, complete_tasks, fill_and_submit
 from tests.performance.factories import open_correction
 
@@ -101,6 +103,20 @@ def test_a_table_of_another_jurisdiction_is_refused() -> None:
             division_table=keelung_table(),
             actor=None,
         )
+
+
+def test_a_draft_table_version_cannot_be_reported_on() -> None:
+    draft = division_table_copy(source=keelung_table(), version=YearMonth(2025, 3), actor=None)
+    with pytest.raises(PeriodError, match="是草稿，公開後才能開始填報"):
+        services.period_open(
+            jurisdiction=Jurisdiction.objects.get(slug="keelung"),
+            code="114H1",
+            deadline=datetime.date(2025, 7, 15),
+            division_table=draft,
+            actor=None,
+        )
+    assert not ReportingPeriod.objects.filter(code="114H1").exists()
+    assert draft not in period_open_choices(None).tables
 
 
 def test_a_coordinator_cannot_open_a_period_elsewhere(demo: Demo) -> None:

@@ -48,7 +48,7 @@ from guankao.cycles.models import (
     TaskEntry,
 )
 from guankao.cycles.snapshots import figure_text
-from guankao.divisions.models import DivisionTable, Task
+from guankao.divisions.models import DivisionTable, TableStatus, Task
 from guankao.performance.models import Measure
 from guankao.performance.report_model import MeasureData, chinese_number
 from guankao.performance.scorecard import Legend, Light
@@ -436,7 +436,9 @@ def period_open_choices(user: Actor) -> OpenChoices:
     coordinator only for that department's (and its units') plans."""
     tables = [
         t
-        for t in DivisionTable.objects.select_related("jurisdiction")
+        for t in DivisionTable.objects.filter(status=TableStatus.PUBLISHED).select_related(
+            "jurisdiction"
+        )
         if user is None or can(user, Action.PERIOD_OPEN, t.jurisdiction)
     ]
     departments = [

@@ -121,6 +121,11 @@ def period_open(
         created_by=_user(actor),
     )
     ensure_can(actor, Action.PERIOD_OPEN, period)
+    if division_table is not None and division_table.is_draft:
+        # Agencies report against the table as adopted, never a draft that may still change.
+        raise PeriodError(
+            _("%(table)s 是草稿，公開後才能開始填報。") % {"table": division_table.title}
+        )
     if (
         department is not None
         and division_table is None
