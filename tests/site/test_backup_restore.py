@@ -1,9 +1,12 @@
 """``guankao backup`` and ``guankao restore`` on the real command line: the demo data (and one
 attachment) backed up from one SQLite file and restored into another comes back whole, and each
-refusal leaves the target as it was (decision 0058)."""
+refusal leaves the target as it was (decision 0058). The attachment lives in the database
+(decision 0083), a file left in MEDIA_ROOT is kept too."""
 
 from __future__ import annotations
 
+import base64
+import gzip
 import hashlib
 import json
 import os
@@ -28,6 +31,7 @@ from guankao.site.backup import (
 
 pytestmark = pytest.mark.slow
 
+LEFT_ON_DISK = b"a file from before decision 0083, still in MEDIA_ROOT"
 GUANKAO = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "guankao")
 ATTACHMENT = b"%PDF-1.4\n% a scanned letter\n" + bytes(range(256)) * 40
 
@@ -58,6 +62,12 @@ for report in PerformanceReport.public_objects.order_by("pk"):
     data = report_data(report)
     out["reports"][str(report.pk)] = {f: render(data, f).hex() for f in FORMATS}
 print(json.dumps(out))
+"""
+
+READ_ATTACHMENTS = """
+import json
+from guankao.cycles.models import Attachment
+print(json.dumps({a.file.name: a.file.open("rb").read().hex() for a in Attachment.objects.all()}))
 """
 
 
@@ -119,6 +129,11 @@ class Site:
         }
         return out["audit"], reports
 
+    def attachments(self) -> dict[str, bytes]:
+        """Every attachment's content, read through the app's storage."""
+        out = json.loads(self.ok("shell", "-c", READ_ATTACHMENTS).strip().splitlines()[-1])
+        return {name: bytes.fromhex(data) for name, data in out.items()}
+
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -128,6 +143,8 @@ def _sha(path: Path) -> str:
 def source(tmp_path_factory: pytest.TempPathFactory) -> Site:
     site = Site(tmp_path_factory.mktemp("source"))
     site.ok("shell", "-c", LOAD_DEMO_AND_ATTACHMENT)
+    (site.media / "legacy").mkdir(parents=True)
+    (site.media / "legacy" / "old.txt").write_bytes(LEFT_ON_DISK)
     site.rendered = site.renders()
     return site
 
@@ -163,7 +180,12 @@ def test_backup_holds_dump_files_and_manifest(source: Site, made: Path) -> None:
         p.relative_to(made).as_posix() for p in made.rglob("*") if p.is_file()
     } - {MANIFEST}
     assert DUMP in manifest["files"]
-    assert any(name.startswith(f"{MEDIA}/cycles/") for name in manifest["files"])
+    # the attachment is a row of the dump, listed with its digest; the disk held only the old file
+    [(name, digest)] = manifest["stored_files"].items()
+    assert name.startswith("cycles/") and digest == hashlib.sha256(ATTACHMENT).hexdigest()
+    assert [n for n in manifest["files"] if n.startswith(f"{MEDIA}/")] == [
+        f"{MEDIA}/legacy/old.txt"
+    ]
     for name, digest in manifest["files"].items():
         assert _sha(made / name) == digest
     [report] = manifest["reports"].values()
@@ -191,9 +213,11 @@ def test_restore_brings_everything_back(source: Site, made: Path, tmp_path: Path
             assert formats[name] == after[pk][name], name
             assert content_digest(formats[name]) == content_digest(after[pk][name]), name
 
-    [attachment] = [p for p in source.media.rglob("*") if p.is_file() and "cycles" in p.parts]
-    restored = target.media / attachment.relative_to(source.media)
-    assert restored.read_bytes() == ATTACHMENT == attachment.read_bytes()
+    [(name, content)] = target.attachments().items()
+    assert name.startswith("cycles/") and content == ATTACHMENT
+    assert source.attachments() == {name: ATTACHMENT}
+    assert (target.media / "legacy" / "old.txt").read_bytes() == LEFT_ON_DISK
+    assert [p for p in target.media.rglob("*") if p.is_file()] == [target.media / "legacy/old.txt"]
 
 
 def test_restore_refuses_a_database_that_is_not_empty(source: Site, made: Path) -> None:
@@ -218,13 +242,50 @@ def test_restore_refuses_a_tampered_file(made: Path, tmp_path: Path) -> None:
     shutil.copytree(made, copy)
     [attachment] = [p for p in (copy / MEDIA).rglob("*") if p.is_file()]
     attachment.write_bytes(attachment.read_bytes() + b"!")
+    _refused_untouched(copy, attachment, tmp_path)
+
+
+def test_restore_refuses_a_tampered_dump(made: Path, tmp_path: Path) -> None:
+    """The dump holds the attachments now: a changed byte in it is refused like a changed file."""
+    copy = tmp_path / "tampered"
+    shutil.copytree(made, copy)
+    dump = copy / DUMP
+    dump.write_bytes(dump.read_bytes() + b"\0")
+    _refused_untouched(copy, dump, tmp_path)
+
+
+def _refused_untouched(copy: Path, changed: Path, tmp_path: Path) -> None:
+    """The restore of ``copy``, whose file ``changed`` was altered, is refused naming it, and
+    leaves no data and no files."""
     target = _fresh(tmp_path, "target")
     result = target.run("restore", str(copy))
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
-    assert attachment.relative_to(copy).as_posix() in line
+    assert changed.relative_to(copy).as_posix() in line
     assert not target.database.exists() or target.counts().get("core.jurisdiction", 0) == 0
     assert not target.media.exists()
+
+
+def test_restore_rolls_back_when_a_stored_file_differs(made: Path, tmp_path: Path) -> None:
+    """An attachment changed inside the dump (and the dump's digest updated to match) is caught
+    by the stored files' digests, and the restore is rolled back."""
+    copy = tmp_path / "edited"
+    shutil.copytree(made, copy)
+    rows = json.loads(gzip.decompress((copy / DUMP).read_bytes()))
+    [row] = [row for row in rows if row["model"] == "core.storedfile"]
+    other = ATTACHMENT + b"!"
+    row["fields"]["content"] = base64.b64encode(other).decode()
+    (copy / DUMP).write_bytes(gzip.compress(json.dumps(rows, ensure_ascii=False).encode()))
+    manifest = _manifest(copy)
+    manifest["files"][DUMP] = _sha(copy / DUMP)
+    (copy / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    target = _fresh(tmp_path, "target")
+    result = target.run("restore", str(copy))
+    assert result.returncode == 1, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert row["fields"]["name"] in line and "上傳檔案" in line
+    assert target.counts()["core.storedfile"] == 0
+    assert target.counts()["cycles.attachment"] == 0
 
 
 def test_restore_rolls_back_when_a_report_differs(made: Path, tmp_path: Path) -> None:

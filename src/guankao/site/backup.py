@@ -5,7 +5,12 @@ A backup is a directory::
 
     manifest.json        what the backup holds and the SHA-256 of every other file in it
     database.json.gz     every row of every app (Django's JSON fixture format, gzip)
-    media/…              a copy of MEDIA_ROOT (cycle attachments, import previews)
+    media/…              a copy of MEDIA_ROOT, if it holds anything
+
+Uploaded files (cycle attachments, import previews) live in the database since decision 0083
+(``core.StoredFile`` rows), so the dump holds them; the manifest lists each one's SHA-256 and
+a restore compares them. ``media/`` keeps what an installation still has on disk (a file system
+storage, or files not yet moved with ``guankao store_media``).
 
 The dump is database-independent: a backup of SQLite restores into PostgreSQL and back. Its
 datetimes keep their microseconds (Django's own JSON encoder cuts them to milliseconds, which
@@ -50,7 +55,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guankao.core.exceptions import GuankaoError
-from guankao.core.models import AuditChainHead
+from guankao.core.models import AuditChainHead, StoredFile
 from guankao.core.selectors import audit_chain_break
 from guankao.performance.document import FORMATS, render
 from guankao.performance.models import PerformanceReport
@@ -174,6 +179,15 @@ def audit_head(using: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
     return {"sequence": head.sequence, "digest": head.digest} if head else {}
 
 
+def stored_file_digests(using: str = DEFAULT_DB_ALIAS) -> dict[str, str]:
+    """``{name: SHA-256}`` of every file kept in the database, computed from its content (so a
+    row whose content no longer matches its recorded digest shows up as different)."""
+    if StoredFile._meta.db_table not in connections[using].introspection.table_names():
+        return {}
+    rows = StoredFile.objects.using(using).order_by("name").values_list("name", "content")
+    return {name: hashlib.sha256(content).hexdigest() for name, content in rows.iterator(100)}
+
+
 def media_root() -> Path:
     return Path(settings.MEDIA_ROOT)
 
@@ -248,6 +262,7 @@ def backup(output: Path, *, using: str = DEFAULT_DB_ALIAS, progress: Progress) -
             counts = _dump(work / DUMP, using, progress)
             head = audit_head(using)
             migrations = migration_state(using)
+            stored = stored_file_digests(using)
             progress(_("產生已公開的施政績效報告（%(n)d 種格式）…") % {"n": len(FORMATS)})
             reports = report_digests()
         progress(_("複製上傳檔案…"))
@@ -274,6 +289,7 @@ def backup(output: Path, *, using: str = DEFAULT_DB_ALIAS, progress: Progress) -
             "rows": counts,
             "audit_chain_head": head,
             "files": files,
+            "stored_files": stored,
             "reports": reports,
         }
         (work / MANIFEST).write_text(
@@ -292,7 +308,7 @@ def backup(output: Path, *, using: str = DEFAULT_DB_ALIAS, progress: Progress) -
     return BackupResult(
         directory=output,
         rows=sum(counts.values()),
-        files=sum(1 for name in files if name.startswith(f"{MEDIA}/")),
+        files=sum(1 for name in files if name.startswith(f"{MEDIA}/")) + len(stored),
         bytes=size,
         seconds=time.monotonic() - started,
     )
@@ -392,6 +408,11 @@ def _differences(manifest: dict[str, Any], using: str) -> list[str]:
         )
     if audit_head(using) != (manifest.get("audit_chain_head") or {}):
         found.append(_("稽核鏈末端與備份時不同"))
+    recorded: dict[str, str] = manifest.get("stored_files") or {}
+    restored = stored_file_digests(using)
+    for name in sorted(set(recorded) | set(restored)):
+        if recorded.get(name) != restored.get(name):
+            found.append(_("上傳檔案 %(name)s 與備份時不同") % {"name": name})
     expected: dict[str, dict[str, str]] = manifest.get("reports") or {}
     actual = report_digests()
     for key in sorted(set(expected) | set(actual)):
@@ -476,7 +497,7 @@ def restore(directory: Path, *, using: str = DEFAULT_DB_ALIAS, progress: Progres
     rows: dict[str, int] = manifest.get("rows") or {}
     return RestoreResult(
         rows=sum(rows.values()),
-        files=len(targets),
+        files=len(targets) + len(manifest.get("stored_files") or {}),
         audit_entries=int(entries),
         reports=len(manifest.get("reports") or {}),
         seconds=time.monotonic() - started,
