@@ -117,7 +117,7 @@ def home(request: HttpRequest, jurisdiction: str, *, code: str) -> HttpResponse:
     context["agencies"] = [agency_view(directory, a.slug, code) for a in directory.used_agencies()]
     if query:
         ranking = directory.search(query)
-        if getattr(ranking, "weak", not ranking.hits):  # counted anonymously (decision 0082)
+        if ranking.weak:  # counted anonymously (decision 0082)
             unanswered_record(
                 jurisdiction=directory.jurisdiction_slug,
                 language=code,
