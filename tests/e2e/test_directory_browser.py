@@ -1,6 +1,7 @@
 """The public directory in a real browser (Debian Chromium) on a 360-px phone screen:
 a Vietnamese question, tap-to-call links, no JavaScript needed, and axe-core's WCAG 2.1 AA
-checks on every kind of page in all nine languages."""
+checks on every kind of page in all eleven languages, and the web fonts for the scripts a kiosk
+may lack (Thai, Khmer, Burmese, Japanese, Korean) loaded and drawn."""
 
 from __future__ import annotations
 
@@ -82,3 +83,42 @@ def test_no_wcag_21_aa_violation_in_any_language(directory_site: str, phone_page
                 failures[f"{code}/{name}"] = [v["id"] for v in violations]
             assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360, (code, name)
     assert failures == {}
+
+
+# The faces each page language should load (decision 0079): its own script's face, and the
+# switcher's name faces; Chinese pages load only the name faces.
+NAME_FACES = {f"names-{script}.woff2" for script in ("thai", "khmer", "myanmar", "jp", "kr")}
+OWN_FACES = {
+    "th": {"noto-sans-thai.woff2", "noto-sans-thai-bold.woff2"},
+    "km": {"noto-sans-khmer.woff2", "noto-sans-khmer-bold.woff2"},
+    "my": {"noto-sans-myanmar.woff2", "noto-sans-myanmar-bold.woff2"},
+    "ja": {"noto-sans-jp-guankao.woff2"},
+    "ko": {"noto-sans-kr-guankao.woff2"},
+    "zh-hant": set(),
+}
+LOADED_FONTS = """() => document.fonts.ready.then(() => performance.getEntriesByType("resource")
+    .filter((e) => e.name.endsWith(".woff2")).map((e) => e.name.split("/").pop()))"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_script_loads_its_own_web_font_at_360_px(directory_site: str, browser: Any) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    loaded: dict[str, set[str]] = {}
+    for code in OWN_FACES:
+        # A fresh context per language: no font comes from an earlier page's cache.
+        context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
+        try:
+            page = context.new_page()
+            failed: list[str] = []
+            page.on("requestfailed", lambda request, failed=failed: failed.append(request.url))
+            page.goto(f"{directory_site}?q=%E5%81%A5%E4%BF%9D&lang={code}")  # 健保
+            loaded[code] = set(page.evaluate(LOADED_FONTS))
+            assert failed == [], code
+            families = page.evaluate(
+                "() => [...document.fonts].filter((f) => f.status === 'loaded').map((f) => f.family)"
+            )
+            assert "guankao names" in {family.strip('"') for family in families}, code
+            page.screenshot(path=str(ARTIFACTS / f"directory-{code}-360.png"), full_page=True)
+        finally:
+            context.close()
+    assert loaded == {code: faces | NAME_FACES for code, faces in OWN_FACES.items()}
