@@ -116,7 +116,7 @@ def test_services_search_and_lang(client: Client) -> None:
 @pytest.mark.django_db
 def test_filters_organizations_and_terms(client: Client) -> None:
     organizations = get(client, "organizations")
-    assert organizations["total_items"] == 12
+    assert organizations["total_items"] == 13  # with Keelung's 新住民家庭服務中心
     news = next(o for o in organizations["contents"] if o["alternate_name"] == "觀銷處新聞科")
     parent = next(o for o in organizations["contents"] if o["name"] == "觀銷處")
     assert news["parent_organization_id"] == parent["id"]

@@ -18,6 +18,7 @@ from guankao.core.accounts import membership_grant
 from guankao.core.exceptions import DataFileError
 from guankao.core.models import Agency, AuditEntry, Jurisdiction, Role
 from guankao.core.permissions import NotPermitted
+from guankao.directory.search import invalidation
 from guankao.divisions.datafile import load_contacts_file
 from guankao.divisions.demo import CONTACTS_FILE
 from guankao.divisions.exceptions import VersionPublishedError
@@ -36,6 +37,13 @@ pytestmark = pytest.mark.django_db
 
 ADDRESS = "基隆市中正區義一路1號"
 HOURS = "1-5 08:30-12:00,13:30-17:30"
+
+
+def set_details(slug: str, **details: str) -> None:
+    """Give the seed version's contact of ``slug`` details, as a test's setup (no service: the
+    version is published); the cached directory is told."""
+    AgencyContact.objects.filter(table=seed_table(), agency__slug=slug).update(**details)
+    invalidation.bump()
 
 
 def seed_table() -> DivisionTable:
@@ -262,7 +270,8 @@ def agency_page(client: Client, slug: str, **params: str) -> Any:
 
 @pytest.mark.parametrize("code", ["zh-hant", "vi"])
 def test_the_agency_page_says_how_to_go_there(client: Client, code: str) -> None:
-    AgencyContact.objects.filter(table=seed_table(), agency__slug="keelung-police").update(
+    set_details(
+        "keelung-police",
         address=ADDRESS,
         opening_hours=HOURS,
         hours_note="國定假日休息",

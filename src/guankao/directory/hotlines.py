@@ -224,14 +224,16 @@ def shown(
 def __getattr__(name: str) -> Any:
     """``PROTECTION``, ``POLICE``, ``IMMIGRANT``: one line; ``URGENT`` (113 and 110, shown first
     for violence) and ``ALL`` (1990, 113, 110): in order. Read from the data."""
+    if name not in {"ALL", "URGENT", *_SLUGS}:
+        # Not a hotline: never read the database for it (an import of a name not yet defined,
+        # during a circular import, lands here too).
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     lines = national()
     if name == "ALL":
         return lines
-    if name == "URGENT":
-        return tuple(h for h in lines if h.urgent)
     if name in _SLUGS:
         found = next((h for h in lines if h.slug == _SLUGS[name]), None)
         if found is None:
             raise AttributeError(f"the {_SLUGS[name]} hotline is not in the data")
         return found
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return tuple(h for h in lines if h.urgent)
