@@ -60,17 +60,24 @@ class Phrases:
     spans: tuple[str, ...]
     word_phrases: tuple[tuple[str, ...], ...]
 
-    def first(self, compact: str, alternatives: list[set[str]]) -> str | None:
+    def first(
+        self, compact: str, alternatives: list[set[str]], present: set[str] | None = None
+    ) -> str | None:
         """The first phrase found in the question, or ``None``.
 
         ``compact`` is the folded question without spaces; ``alternatives`` holds, for each
-        Latin word of the question in order, the stems of the word and of its typo candidates.
+        Latin word of the question in order, the stems of the word and of its typo candidates;
+        ``present`` (all of them at once) may be passed to save work over many calls.
         """
         for span in self.spans:
             if span in compact:
                 return span
+        if not alternatives:
+            return None
+        if present is None:
+            present = set().union(*alternatives)
         for phrase in self.word_phrases:
-            if _occurs(phrase, alternatives):
+            if phrase[0] in present and _occurs(phrase, alternatives):
                 return " ".join(phrase)
         return None
 
@@ -150,24 +157,32 @@ class ConceptTable:
         """
         compact = folded.replace(" ", "")
         stems = [{stem(w) for w in options} | options for options in alternatives]
+        present: set[str] = set().union(*stems)
         found: list[ConceptMatch] = []
         for concept in self.concepts:
-            phrase = concept.phrases.first(compact, stems)
+            phrase = concept.phrases.first(compact, stems, present)
             if phrase is not None:
                 found.append(ConceptMatch(concept, phrase))
         seen = {m.concept.id for m in found}
         cue_found: dict[str, bool] = {}
         for situation in self.situations:
-            if all(self._cue(name, compact, stems, cue_found) for name in situation.when):
+            if all(self._cue(name, compact, stems, present, cue_found) for name in situation.when):
                 for need in situation.needs:
                     if need not in seen:
                         seen.add(need)
                         found.append(ConceptMatch(self._by_id[need], f"situation:{situation.id}"))
         return found
 
-    def _cue(self, name: str, compact: str, stems: list[set[str]], memo: dict[str, bool]) -> bool:
+    def _cue(
+        self,
+        name: str,
+        compact: str,
+        stems: list[set[str]],
+        present: set[str],
+        memo: dict[str, bool],
+    ) -> bool:
         if name not in memo:
-            memo[name] = self.cues[name].first(compact, stems) is not None
+            memo[name] = self.cues[name].first(compact, stems, present) is not None
         return memo[name]
 
 

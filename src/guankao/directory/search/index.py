@@ -6,6 +6,7 @@ search the same way on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -111,8 +112,11 @@ class SearchIndex:
         )
         # Areas by how many tasks they hold, per group and overall: the last resort of closest.
         sizes: dict[str, Counter[str]] = defaultdict(Counter)
-        for document in self.documents:
+        in_area: dict[str, list[int]] = defaultdict(list)
+        for i, document in enumerate(self.documents):
             sizes[document.group][document.area] += 1
+            in_area[document.area].append(i)
+        self._in_area = dict(in_area)
         self._busiest = {g: _by_count(c) for g, c in sizes.items()}
         self._busiest_all = _by_count(sum(sizes.values(), Counter()))
         self._expansions: dict[str, list[str]] = {
@@ -141,30 +145,34 @@ class SearchIndex:
         if group is not None:
             scores = {i: s for i, s in scores.items() if self.documents[i].group == group}
         coverage = self._coverage(own)
-        areas = {a for m in matches for a in m.concept.areas}
-        raw = dict(scores)
-        if areas:
+        ordered_areas = tuple(dict.fromkeys(a for m in matches for a in m.concept.areas))
+        # The closest areas need the words' own scores only when the needs name too few areas.
+        closest = self._closest(
+            scores if len(ordered_areas) < CLOSEST_AREAS else {}, ordered_areas, group
+        )
+        if ordered_areas:
             best = max(scores.values(), default=0.0) or 1.0
-            for i, document in enumerate(self.documents):
-                if document.area in areas and (group is None or document.group == group):
-                    scores[i] = scores.get(i, 0.0) + AREA_BONUS * best
+            for area in ordered_areas:
+                for i in self._in_area.get(area, ()):
+                    if group is None or self.documents[i].group == group:
+                        scores[i] = scores.get(i, 0.0) + AREA_BONUS * best
         elif coverage < MIN_COVERAGE:
             scores = {}
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        # Only the first ``limit`` are kept: a partial sort, not a sort of every scored task.
+        ranked = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
         top = ranked[0][1] if ranked else 0.0
         hits = tuple(
             Hit(self.documents[i].key, round(score, 3))
-            for i, score in ranked[:limit]
+            for i, score in ranked
             if score > 0 and score >= KEEP_RATIO * top
         )
-        ordered_areas = tuple(dict.fromkeys(a for m in matches for a in m.concept.areas))
         return Ranking(
             hits=hits,
             concepts=tuple(matches),
             violence=any(m.concept.violence for m in matches),
             coverage=round(coverage, 3),
             weak=not hits or (not matches and coverage < CONFIDENT_COVERAGE),
-            closest=self._closest(raw, ordered_areas, group),
+            closest=closest,
         )
 
     def _closest(
