@@ -238,7 +238,8 @@ def test_concurrent_requests_on_postgresql() -> None:
 def test_a_weak_search_is_counted_and_a_good_one_is_not(client: Client) -> None:
     for _ in range(3):
         assert (
-            client.get("/directory/keelung/", {"q": "推薦好吃的牛肉麵 0912345678"}).status_code == 200
+            client.get("/directory/keelung/", {"q": "推薦好吃的牛肉麵 0912345678"}).status_code
+            == 200
         )
     assert client.get("/directory/keelung/", {"q": "我想申請歸化國籍"}).status_code == 200
     row = UnansweredNeed.objects.get()
@@ -322,3 +323,23 @@ def test_staff_page_needs_a_role_in_the_jurisdiction(client: Client, counted: No
     assert "新竹的問題" in body and GAP not in body
     assert client.get(URL, {"jurisdiction": "keelung"}).status_code == 403
     assert client.get(URL, {"jurisdiction": "atlantis"}).status_code == 404
+
+
+def test_nothing_about_the_request_is_stored() -> None:
+    """The table has room for the normalised text, language, month and count only."""
+    fields = {f.name for f in UnansweredNeed._meta.get_fields()}
+    assert fields == {"id", "jurisdiction", "month", "language", "digest", "text", "count"}
+    assert UnansweredNeed._meta.get_field("text").max_length == 100
+
+
+def test_staff_page_queries_do_not_grow_with_rows(
+    client: Client, counted: None, django_assert_max_num_queries: Any
+) -> None:
+    client.force_login(keelung_user("reviewer", Role.REVIEWER))
+    with django_assert_max_num_queries(6):
+        assert client.get(URL).status_code == 200
+    for n in range(5):
+        for _ in range(3):
+            record(f"另一個沒有答案的問題{'甲乙丙丁戊'[n]}", when=DEC)
+    with django_assert_max_num_queries(6):
+        assert client.get(URL).status_code == 200
