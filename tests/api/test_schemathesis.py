@@ -1,12 +1,15 @@
 """Schemathesis against the API (issue 13): every operation of /api/v1/openapi.json, fed
-generated valid and invalid requests, anonymously and with a demo coordinator's API token.
+generated valid and invalid requests, anonymously and with a demo coordinator's read-write API
+token (of Keelung and, here, Hsinchu too, so that the writes of tasks and of plans, indicators
+and measures reach their services).
 
 Two checks: no 5xx (``not_a_server_error``) and every body matches the schema declared for its
 status (``response_schema_conformance``). Examples are few and derandomized (a fixed seed), so
 the module is repeatable and takes well under a minute; it is marked ``slow``.
 
 Generated ids rarely name a record, so integer ids and slugs in paths are mapped onto the demo
-data (a submission, a period, a measure, a jurisdiction, a department): the fuzzed bodies then
+data (a submission, a period, a plan, an indicator, a measure, a table version, a task, an
+agency, a jurisdiction, a department), and so are the ids a body names: the fuzzed bodies then
 reach the services instead of stopping at 404.
 """
 
@@ -20,6 +23,7 @@ import schemathesis
 from django.contrib.auth.models import User
 from django.core import signals
 from django.db import close_old_connections, transaction
+from django.db.models import Model
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -27,10 +31,13 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from guankao.core.accounts import membership_grant
+from guankao.core.models import Agency, Jurisdiction, Role, TokenScope
 from guankao.core.tokens import api_token_create
 from guankao.cycles.demo import load_demo
 from guankao.cycles.models import ReportingPeriod, Submission
-from guankao.performance.models import Measure
+from guankao.divisions.models import DivisionTable, TableStatus, Task
+from guankao.performance.models import Indicator, Measure, PerformanceReport, Plan
 from guankao.wsgi import application
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -66,19 +73,58 @@ FIXTURES_ONCE = settings(
 Records = dict[str, list[Any]]
 
 
+def _pks(model: type[Model], **lookup: Any) -> list[Any]:
+    return list(
+        model._default_manager.filter(**lookup).order_by("pk").values_list("pk", flat=True)[:20]
+    )
+
+
 def _records() -> Records:
     load_demo(actor=None)
-    submissions = list(Submission.objects.order_by("pk").values_list("pk", flat=True))
-    periods = list(ReportingPeriod.objects.order_by("pk").values_list("pk", flat=True))
-    measures = list(Measure.objects.order_by("pk").values_list("pk", flat=True)[:20])
+    # Writes reach the services: a draft version of Keelung's table, and 社會處's 108 report
+    # back to a draft (the coordinator is given Hsinchu too, in ``demo``).
+    keelung = Jurisdiction.objects.get(slug="keelung")
+    draft = DivisionTable.objects.create(
+        jurisdiction=keelung, title="草稿", effective_month="2024-01-01"
+    )
+    published = DivisionTable.objects.get(jurisdiction=keelung, status=TableStatus.PUBLISHED)
+    for task in published.tasks.order_by("pk")[:5]:
+        Task.objects.create(
+            table=draft,
+            agency=task.agency,
+            number=task.number,
+            area=task.area,
+            text=task.text,
+            position=task.position,
+        )
+    PerformanceReport.objects.filter(department__slug="hsinchu-social").update(status="draft")
     return {
-        "submissions": submissions,
-        "periods": periods,
-        "measures": measures,
+        "submissions": _pks(Submission),
+        "periods": _pks(ReportingPeriod),
+        "measures": _pks(Measure),
+        "indicators": _pks(Indicator),
+        "plans": _pks(Plan),
+        "tables": [draft.pk, published.pk],
+        "tasks": _pks(Task, table=draft) + _pks(Task, table=published)[:5],
+        "agencies": _pks(Agency, jurisdiction=keelung),
+        "jurisdiction_ids": _pks(Jurisdiction),
         "jurisdictions": ["keelung"],
         "orgs": ["hsinchu-social"],
         "years": [108, 109],
     }
+
+
+# Path parameters and body fields that name a record, and the kind of record.
+IDS = {
+    "measure_id": "measures",
+    "indicator_id": "indicators",
+    "plan_id": "plans",
+    "table_id": "tables",
+    "task_id": "tasks",
+    "agency_id": "agencies",
+    "jurisdiction_id": "jurisdiction_ids",
+}
+BODY_IDS = {"plan": "plans", "indicator": "indicators", "table": "tables", "agency": "agencies"}
 
 
 def _aim(case: schemathesis.Case[Any], records: Records) -> None:
@@ -98,14 +144,18 @@ def _aim(case: schemathesis.Case[Any], records: Records) -> None:
         if name == "pk":
             kind = "periods" if "/periods/" in path else "submissions"
             params[name] = pick(kind, value)
-        elif name == "measure_id":
-            params[name] = pick("measures", value)
+        elif name in IDS:
+            params[name] = pick(IDS[name], value)
         elif name == "jurisdiction":
             params[name] = pick("jurisdictions", value)
         elif name == "org":
             params[name] = pick("orgs", value)
         elif name == "year" and isinstance(value, int) and value % 2:
             params[name] = records["years"][value % 2]
+    if isinstance(case.body, dict):
+        for name, kind in BODY_IDS.items():
+            if name in case.body:
+                case.body[name] = pick(kind, case.body[name])
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +171,11 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple[Record
         with django_db_blocker.unblock(), transaction.atomic():
             records = _records()
             user = User.objects.get(username="demo-coordinator")
-            _token, key = api_token_create(user=user, name="schemathesis", actor=None)
+            hsinchu = Jurisdiction.objects.get(slug="hsinchu")
+            membership_grant(user=user, role=Role.COORDINATOR, jurisdiction=hsinchu, actor=None)
+            _token, key = api_token_create(
+                user=user, name="schemathesis", actor=None, scope=TokenScope.WRITE
+            )
             yield records, key
             transaction.set_rollback(True)
     finally:

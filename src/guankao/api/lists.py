@@ -15,7 +15,7 @@ every change, and adding fields would have meant migrations in four apps (decisi
 from __future__ import annotations
 
 import datetime
-from typing import TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 from urllib.parse import urlencode
 
 from django.db import models
@@ -25,13 +25,22 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import HttpError
-from pydantic import Field
+from ninja.params import functions as param_functions
+from pydantic import ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from guankao.core.models import AuditEntry, Jurisdiction, Membership, Role
 from guankao.core.permissions import Action, User, allowed_roles, memberships_of
 
 M = TypeVar("M", bound=models.Model)
 
+# The largest id a query can name (a signed 64-bit integer, SQLite's and PostgreSQL's bigint):
+# a larger one would be a 500 from the driver, not a 404 or a 422.
+ID_MAX = 2**63 - 1
+# A slug as Django's SlugField keeps it; anything else (a NUL, which PostgreSQL refuses in
+# text) is a 422 before it reaches a query.
+SLUG = r"^[-a-zA-Z0-9_]*$"
+TEXT = r"^[^\x00]*$"  # PostgreSQL cannot store NUL in text
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
 ROC_OFFSET = 1911
@@ -42,6 +51,34 @@ class Page(Schema):
 
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="rows per page")
     offset: int = Field(0, ge=0, le=10_000_000, description="rows to skip (ordered by id)")
+
+
+# A PATCH field that may be omitted but not sent as null: the OpenAPI shows no null for it.
+Omitted = SkipJsonSchema[None]
+
+
+class Patch(Schema):
+    """A PATCH body: only the fields sent change; a field the endpoint cannot change is an
+    error, and so is a null for a field that cannot be empty (omit it to leave it as it is)."""
+
+    model_config = ConfigDict(extra="forbid")
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nulls(cls, data: Any) -> Any:
+        # Before the fields' own checks, which would fail on None rather than refuse it.
+        if isinstance(data, dict):
+            nulls = sorted(
+                str(name)
+                for name, value in data.items()
+                if value is None and name in cls.model_fields and name not in cls.nullable
+            )
+            if nulls:
+                raise ValueError(
+                    _("%(fields)s 不能是 null；不修改請省略。") % {"fields": "、".join(nulls)}
+                )
+        return data
 
 
 class Modified(Page):
@@ -58,7 +95,7 @@ class Filters(Modified):
     """The filters every list of records takes, with its page."""
 
     jurisdiction: str | None = Field(
-        None, max_length=40, description="jurisdiction slug, e.g. keelung"
+        None, max_length=40, pattern=SLUG, description="jurisdiction slug, e.g. keelung"
     )
     year: int | None = Field(
         None,
@@ -66,6 +103,16 @@ class Filters(Modified):
         le=9999,
         description="ROC year (113); a value from 1912 on is read as a Gregorian year (2024)",
     )
+
+
+def id_filter(description: str) -> Any:
+    """A query parameter naming a row by id (optional)."""
+    return Field(None, ge=1, le=ID_MAX, description=description)
+
+
+def record_id(description: str = "the record's id") -> Any:
+    """A path parameter naming a row by id."""
+    return param_functions.Path(..., ge=1, le=ID_MAX, description=description)
 
 
 def gregorian(year: int) -> int:

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from guankao.api.lists import Modified, filtered, page, with_modified
+from guankao.api.lists import Modified, filtered, page, record_id, with_modified
 from guankao.core.api_auth import refusals
 from guankao.core.models import Jurisdiction
 
@@ -56,5 +56,5 @@ def jurisdiction_list(
     response={200: JurisdictionOut, **refusals(404, 422)},
     summary="One jurisdiction",
 )
-def jurisdiction_detail(request: HttpRequest, jurisdiction_id: int) -> dict[str, Any]:
+def jurisdiction_detail(request: HttpRequest, jurisdiction_id: int = record_id()) -> dict[str, Any]:
     return _out(get_object_or_404(with_modified(Jurisdiction.objects.all()), pk=jurisdiction_id))

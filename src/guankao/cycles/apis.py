@@ -24,7 +24,15 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 from pydantic import Field
 
-from guankao.api.lists import Filters, aware, filtered, gregorian, jurisdiction_of, page
+from guankao.api.lists import (
+    Filters,
+    aware,
+    filtered,
+    gregorian,
+    id_filter,
+    jurisdiction_of,
+    page,
+)
 from guankao.core.api_auth import API_AUTH, SIGNED_IN, WITH_BODY, Error, refusals
 from guankao.core.models import Agency, Jurisdiction
 from guankao.core.permissions import Action, NotPermitted, api_require
@@ -132,7 +140,7 @@ class SubmissionRow(Schema):
 
 
 class SubmissionFilters(Filters):
-    period: int | None = Field(None, ge=1, description="id of one period")
+    period: int | None = id_filter("id of one period")
 
 
 class TaskEntryIn(Schema):

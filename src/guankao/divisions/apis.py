@@ -10,7 +10,7 @@ administrators (``data.edit``), only in a draft: a published version is history 
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
@@ -23,11 +23,18 @@ from ninja.responses import Status
 from pydantic import ConfigDict, Field
 
 from guankao.api.lists import (
+    ID_MAX,
+    SLUG,
+    TEXT,
     Filters,
+    Omitted,
+    Patch,
     filtered,
     gregorian,
+    id_filter,
     jurisdiction_of,
     page,
+    record_id,
     staff_rows,
     with_modified,
 )
@@ -143,35 +150,38 @@ class TableFilters(Filters):
 
 
 class TaskFilters(Filters):
-    table: int | None = Field(None, ge=1, description="id of one table version")
-    agency: int | None = Field(None, ge=1, description="id of the lead agency")
+    table: int | None = id_filter("id of one table version")
+    agency: int | None = id_filter("id of the lead agency")
 
 
 Audience = Literal["public", "internal"]
+AgencyId = Annotated[int, Field(ge=1, le=ID_MAX)]
 
 
 class TaskIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    table: int = Field(ge=1, description="id of a draft table version")
-    agency: int = Field(ge=1, description="id of the lead agency, of the table's jurisdiction")
+    table: int = Field(ge=1, le=ID_MAX, description="id of a draft table version")
+    agency: int = Field(
+        ge=1, le=ID_MAX, description="id of the lead agency, of the table's jurisdiction"
+    )
     number: int | None = Field(
         None, ge=1, le=32767, description="the agency's task number; next free one if omitted"
     )
-    area: str = Field(max_length=40, description="service area slug")
-    text: str = Field(min_length=1, max_length=5000)
+    area: str = Field(max_length=40, pattern=SLUG, description="service area slug")
+    text: str = Field(min_length=1, max_length=5000, pattern=TEXT)
     audience: Audience | None = Field(None, description="omitted: the rule's default")
-    co_leads: list[int] = Field(default_factory=list, max_length=50)
+    co_leads: list[AgencyId] = Field(default_factory=list, max_length=50)
 
 
-class TaskPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
+class TaskPatch(Patch):
+    """Only the fields sent change (none may be null)."""
 
-    area: str | None = Field(None, max_length=40)
-    text: str | None = Field(None, min_length=1, max_length=5000)
-    numbered: bool | None = None
-    audience: Audience | None = None
-    co_leads: list[int] | None = Field(None, max_length=50)
+    area: str | Omitted = Field(None, max_length=40, pattern=SLUG)
+    text: str | Omitted = Field(None, min_length=1, max_length=5000, pattern=TEXT)
+    numbered: bool | Omitted = None
+    audience: Audience | Omitted = None
+    co_leads: list[AgencyId] | Omitted = Field(None, max_length=50)
 
 
 LIST = refusals(404, 422)
@@ -244,7 +254,7 @@ def agency_list(
 
 
 @router.get("/agencies/{agency_id}", response={200: AgencyOut, **LIST}, summary="One agency")
-def agency_detail(request: HttpRequest, agency_id: int) -> dict[str, Any]:
+def agency_detail(request: HttpRequest, agency_id: int = record_id()) -> dict[str, Any]:
     agency = with_modified(_agencies(caller(request))).filter(pk=agency_id).first()
     if agency is None:
         raise HttpError(404, _("找不到這筆資料。"))
@@ -292,7 +302,7 @@ def table_list(
 
 
 @router.get("/tables/{table_id}", response={200: TableOut, **LIST}, summary="One table version")
-def table_detail(request: HttpRequest, table_id: int) -> dict[str, Any]:
+def table_detail(request: HttpRequest, table_id: int = record_id()) -> dict[str, Any]:
     table = with_modified(_tables()).filter(pk=table_id).first()
     # Another city's draft answers as if it did not exist, as the pages do.
     if table is None or not _table_seen(request, table):
@@ -358,7 +368,7 @@ def _task(request: HttpRequest, task_id: int) -> Task:
 
 
 @router.get("/tasks/{task_id}", response={200: TaskOut, **LIST}, summary="One task")
-def task_detail(request: HttpRequest, task_id: int) -> dict[str, Any]:
+def task_detail(request: HttpRequest, task_id: int = record_id()) -> dict[str, Any]:
     return _task_out(_task(request, task_id))
 
 
@@ -443,7 +453,9 @@ def task_create(request: HttpRequest, payload: TaskIn) -> Status[dict[str, Any]]
     summary="Change a task of a draft table version",
     description="Send only the fields to change. 409 when the version is published.",
 )
-def task_update(request: HttpRequest, task_id: int, payload: TaskPatch) -> dict[str, Any]:
+def task_update(
+    request: HttpRequest, task_id: int = record_id(), *, payload: TaskPatch
+) -> dict[str, Any]:
     task = _task(request, task_id)
     api_require(request, Action.DATA_EDIT, task.table.jurisdiction)
     data = payload.dict(exclude_unset=True)

@@ -22,11 +22,18 @@ from ninja.responses import Status
 from pydantic import ConfigDict
 
 from guankao.api.lists import (
+    ID_MAX,
+    SLUG,
+    TEXT,
     Filters,
+    Omitted,
+    Patch,
     filtered,
     gregorian,
+    id_filter,
     jurisdiction_of,
     page,
+    record_id,
     staff_rows,
     with_modified,
 )
@@ -175,15 +182,15 @@ def report_json(request: HttpRequest, org: str, year: int) -> dict[str, Any]:
     return performance_document.data(report)
 
 
-class MeasurePatch(Schema):
+class MeasurePatch(Patch):
     # A field the endpoint cannot change (kind, position…) is an error, not silently ignored.
-    model_config = ConfigDict(extra="forbid")
+    nullable = frozenset({"target", "actual", "due", "done"})
 
-    label: str | None = None
+    label: str | Omitted = Field(None, min_length=1, max_length=200, pattern=TEXT)
     target: Decimal | None = None
     actual: Decimal | None = None
-    unit: str | None = None
-    actual_unit: str | None = None
+    unit: str | Omitted = Field(None, max_length=10, pattern=TEXT)
+    actual_unit: str | Omitted = Field(None, max_length=10, pattern=TEXT)
     due: datetime.date | None = None
     done: datetime.date | None = None
 
@@ -202,7 +209,9 @@ class MeasureSaved(MeasureOut):
     "422; a measure whose report is final or published answers 409 (a published report is "
     "corrected by a 勘誤, docs/performance.md). Nothing is saved on an error.",
 )
-def measure_patch(request: HttpRequest, measure_id: int, payload: MeasurePatch) -> dict[str, Any]:
+def measure_patch(
+    request: HttpRequest, measure_id: int = record_id(), *, payload: MeasurePatch
+) -> dict[str, Any]:
     measure = get_object_or_404(
         Measure.objects.select_related("indicator__plan__department"), pk=measure_id
     )
@@ -226,8 +235,6 @@ def measure_patch(request: HttpRequest, measure_id: int, payload: MeasurePatch) 
 # report is being corrected its rows are the correction in progress, so the public reads the
 # report JSON above (its last published revision) instead.
 
-TEXT = r"^[^\x00]*$"  # PostgreSQL cannot store NUL in text
-
 
 def _data_seen(user: User, prefix: str = "") -> Q:
     """The plans (or, with ``prefix``, indicators or measures) ``user`` sees, as a filter."""
@@ -247,15 +254,15 @@ def _data_seen(user: User, prefix: str = "") -> Q:
 
 
 class DataFilters(Filters):
-    department: str | None = Field(None, max_length=60, description="department slug")
+    department: str | None = Field(None, max_length=60, pattern=SLUG, description="department slug")
 
 
 class IndicatorFilters(DataFilters):
-    plan: int | None = Field(None, ge=1, description="id of one plan")
+    plan: int | None = id_filter("id of one plan")
 
 
 class MeasureFilters(DataFilters):
-    indicator: int | None = Field(None, ge=1, description="id of one indicator")
+    indicator: int | None = id_filter("id of one indicator")
 
 
 class PlanRow(Schema):
@@ -305,7 +312,7 @@ class MeasureRow(Schema):
 class PlanIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    department: str = Field(max_length=60, description="department slug")
+    department: str = Field(max_length=60, pattern=SLUG, description="department slug")
     year: int = Field(ge=1, le=9999, description="ROC year (113); from 1912 on, Gregorian")
     name: str = Field(min_length=1, max_length=200, pattern=TEXT)
     budget_thousands: int = Field(ge=0, le=10**15)
@@ -313,37 +320,39 @@ class PlanIn(Schema):
     control_note: str = Field("", max_length=200, pattern=TEXT)
 
 
-class PlanPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
+class PlanPatch(Patch):
+    """Only the fields sent change; null only where a plan may have none."""
 
-    name: str | None = Field(None, min_length=1, max_length=200, pattern=TEXT)
-    budget_thousands: int | None = Field(None, ge=0, le=10**15)
+    nullable = frozenset({"executed_thousands", "reported_rate"})
+
+    name: str | Omitted = Field(None, min_length=1, max_length=200, pattern=TEXT)
+    budget_thousands: int | Omitted = Field(None, ge=0, le=10**15)
     executed_thousands: int | None = Field(None, ge=0, le=10**15)
-    control_code: int | None = Field(None, ge=1, le=5)
-    control_note: str | None = Field(None, max_length=200, pattern=TEXT)
+    control_code: int | Omitted = Field(None, ge=1, le=5)
+    control_note: str | Omitted = Field(None, max_length=200, pattern=TEXT)
     reported_rate: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=2)
 
 
 class IndicatorIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    plan: int = Field(ge=1, description="id of the plan")
+    plan: int = Field(ge=1, le=ID_MAX, description="id of the plan")
     text: str = Field(min_length=1, max_length=5000, pattern=TEXT)
     standard_text: str = Field(min_length=1, max_length=5000, pattern=TEXT)
 
 
-class IndicatorPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
+class IndicatorPatch(Patch):
+    """Only the fields sent change (none may be null)."""
 
-    text: str | None = Field(None, min_length=1, max_length=5000, pattern=TEXT)
-    standard_text: str | None = Field(None, min_length=1, max_length=5000, pattern=TEXT)
-    achievement_text: str | None = Field(None, max_length=5000, pattern=TEXT)
+    text: str | Omitted = Field(None, min_length=1, max_length=5000, pattern=TEXT)
+    standard_text: str | Omitted = Field(None, min_length=1, max_length=5000, pattern=TEXT)
+    achievement_text: str | Omitted = Field(None, max_length=5000, pattern=TEXT)
 
 
 class MeasureIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    indicator: int = Field(ge=1, description="id of the indicator")
+    indicator: int = Field(ge=1, le=ID_MAX, description="id of the indicator")
     label: str = Field(min_length=1, max_length=200, pattern=TEXT)
     kind: Literal["numeric", "milestone"] = "numeric"
     target: Decimal | None = Field(None, max_digits=16, decimal_places=2)
@@ -453,7 +462,7 @@ def plan_list(
 
 
 @router.get("/plans/{plan_id}", response={200: PlanRow, **DATA_LIST}, summary="One plan")
-def plan_detail(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+def plan_detail(request: HttpRequest, plan_id: int = record_id()) -> dict[str, Any]:
     return _plan_row(_one(request, _plans(), "", plan_id))
 
 
@@ -493,7 +502,9 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Status[dict[str, Any]]
     summary="Change a plan's name, budget, executed amount, 管考代碼 or reported 執行率",
     description="Send only the fields to change. 409 when the year's report is final or published.",
 )
-def plan_patch(request: HttpRequest, plan_id: int, payload: PlanPatch) -> dict[str, Any]:
+def plan_patch(
+    request: HttpRequest, plan_id: int = record_id(), *, payload: PlanPatch
+) -> dict[str, Any]:
     plan = _one(request, _plans(), "", plan_id)
     api_require(request, Action.DATA_EDIT, plan.department)
     try:
@@ -521,7 +532,7 @@ def indicator_list(
 @router.get(
     "/indicators/{indicator_id}", response={200: IndicatorRow, **DATA_LIST}, summary="One indicator"
 )
-def indicator_detail(request: HttpRequest, indicator_id: int) -> dict[str, Any]:
+def indicator_detail(request: HttpRequest, indicator_id: int = record_id()) -> dict[str, Any]:
     return _indicator_row(_one(request, _indicators(), "plan__", indicator_id))
 
 
@@ -552,7 +563,7 @@ def indicator_create(request: HttpRequest, payload: IndicatorIn) -> Status[dict[
     description="Send only the fields to change. 409 when the year's report is final or published.",
 )
 def indicator_patch(
-    request: HttpRequest, indicator_id: int, payload: IndicatorPatch
+    request: HttpRequest, indicator_id: int = record_id(), *, payload: IndicatorPatch
 ) -> dict[str, Any]:
     indicator = _one(
         request, _indicators().select_related("plan__department"), "plan__", indicator_id
@@ -583,7 +594,7 @@ def measure_list(
 @router.get(
     "/measures/{measure_id}", response={200: MeasureRow, **DATA_LIST}, summary="One measure"
 )
-def measure_detail(request: HttpRequest, measure_id: int) -> dict[str, Any]:
+def measure_detail(request: HttpRequest, measure_id: int = record_id()) -> dict[str, Any]:
     return _measure_row(_one(request, _measures(), "indicator__plan__", measure_id))
 
 
