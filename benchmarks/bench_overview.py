@@ -26,6 +26,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 GUANKAO = ROOT / ".venv" / "bin" / "guankao"
 RUNS = int(os.environ.get("BENCH_RUNS", "40"))
+# Each database is measured this many times and each page's best run kept: the machine is
+# shared, and another process's burst should not count as the page's time.
+REPEAT = int(os.environ.get("BENCH_REPEAT", "2"))
+# The years of the country (--years of `guankao demo --national`): every page measured reads
+# 112–113 only (the scorecard's last year included), so a 2-year country serves when loading
+# ten years does not fit in the time at hand; the section says which was measured.
+YEARS = int(os.environ.get("BENCH_NATIONAL_YEARS", "10"))
 WARM_UP = 3
 GOAL_MS = 300
 # (name, path): the biggest city (新北市) and a department with many measures.
@@ -54,9 +61,16 @@ def _measure(database_url: str) -> dict[str, object]:
 
     setup_test_environment()  # allows the test client's host; DEBUG stays off
     client = Client()
+    from guankao.cycles.models import MeasureEntry
+    from guankao.performance.models import Measure
+
     results: dict[str, object] = {
         "vendor": connection.vendor,
         "reports": PerformanceReport.objects.filter(department__slug__startswith="sim-").count(),
+        "measures": Measure.objects.filter(
+            indicator__plan__department__slug__startswith="sim-"
+        ).count(),
+        "entries": MeasureEntry.objects.filter(submission__agency__slug__startswith="sim-").count(),
     }
     pages = {}
     for name, path in PAGES:
@@ -94,20 +108,35 @@ def _ensure_country(database_url: str) -> float:
     """Load the country unless it is there; the seconds it took (0 when it was there)."""
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "benchmark-only"}
     started = time.perf_counter()
-    subprocess.run([str(GUANKAO), "demo", "--national"], env=env, check=True, capture_output=True)  # noqa: S603
+    subprocess.run(  # noqa: S603
+        [str(GUANKAO), "demo", "--national", "--years", str(YEARS)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - started
 
 
 def _in_process(database_url: str) -> dict[str, object]:
-    output = subprocess.run(  # noqa: S603
-        [sys.executable, __file__, "--measure", database_url],
-        check=True,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "SECRET_KEY": "benchmark-only"},
-    )
-    result: dict[str, object] = json.loads(output.stdout)
-    return result
+    """``REPEAT`` measurements, each in a fresh process; each page's best run (by p95)."""
+    best: dict[str, object] = {}
+    for _ in range(REPEAT):
+        output = subprocess.run(  # noqa: S603
+            [sys.executable, __file__, "--measure", database_url],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "SECRET_KEY": "benchmark-only"},
+        )
+        result: dict[str, object] = json.loads(output.stdout)
+        if not best:
+            best = result
+            continue
+        pages: dict[str, dict[str, float]] = best["pages"]  # type: ignore[assignment]
+        for name, page in result["pages"].items():  # type: ignore[attr-defined]
+            if page["p95"] < pages[name]["p95"]:
+                pages[name] = page
+    return best
 
 
 def run() -> str:
@@ -152,8 +181,16 @@ def run() -> str:
             "## City and national views on the synthetic country (issue 14)",
             "",
             "`benchmarks/bench_overview.py`: each page through Django's test client (view and "
-            f"template, no network), {WARM_UP} warm-up requests then {RUNS} timed; the data is "
-            "`guankao demo --national`, read live (no precomputed table). "
+            f"template, no network), {WARM_UP} warm-up requests then {RUNS} timed, the whole "
+            f"measurement run {REPEAT} times in fresh processes and each page's better run kept "
+            "(other people's jobs share the machine); the data is "
+            f"`guankao demo --national --years {YEARS}`, read live (no precomputed table): "
+            + "; ".join(
+                f"{label}: {result['reports']:,} reports, {result['measures']:,} measures, "
+                f"{result['entries']:,} quarterly measure entries"
+                for label, _loading, result in measured
+            )
+            + ". "
             f"`guankao demo --national` before measuring (0 s when already loaded): {loads}. "
             f"Load average (1, 5, 15 min) before: {', '.join(f'{x:.1f}' for x in load_before)}; "
             f"after: {', '.join(f'{x:.1f}' for x in load_after)} on {os.cpu_count()} CPUs.",

@@ -5,6 +5,7 @@ jurisdiction's own legend, milestones late, missed and not yet due, and unreview
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from decimal import Decimal
 
@@ -26,6 +27,7 @@ from guankao.performance.models import (
     ShortfallReview,
 )
 from guankao.performance.scorecard import Legend, Light, light_of
+from guankao.performance.services import department_rate_method_set
 from guankao.performance.synthetic import Sizes, load_country
 from tests.performance import factories
 
@@ -235,3 +237,33 @@ def test_the_national_view_reads_no_measure_rows() -> None:
         '"performance_measure"."target"' in q["sql"] and "GROUP BY" not in q["sql"]
         for q in captured.captured_queries
     )
+
+
+def test_a_department_whose_rate_comes_from_its_measures_is_counted_in_python_alike() -> None:
+    """Staff reading a draft whose 執行率 is the measures' capped mean: that report's measures
+    are read (the rate needs them) and counted by ``light_of``; the others by the database. Both
+    give the scorecard's counts, and the 執行率 is the report's own."""
+    load_country(sizes=SMALL, actor=None)
+    draft = PerformanceReport.objects.select_related("department__jurisdiction").get(
+        department__slug="sim-taipei-education", year=2024
+    )
+    assert draft.status == "draft"
+    department_rate_method_set(department=draft.department, rate_method="measures", actor=None)
+    city = overview.city_year(
+        jurisdiction=draft.department.jurisdiction, roc_year=113, sees_drafts=lambda _d: True
+    )
+    assert len(city.lines) == SMALL.departments
+    for line in city.lines:
+        data = selectors.report_data(line.report)
+        if line.report.pk != draft.pk:
+            data = dataclasses.replace(data, rate_method="reported")
+        counts, below, unreviewed, total = overview.tally(data, Legend())
+        assert (line.counts, line.below_target, line.unreviewed, line.measures) == (
+            counts,
+            below,
+            unreviewed,
+            total,
+        )
+        assert line.execution == overview.execution_of(data)
+    shown = next(line for line in city.lines if line.report.pk == draft.pk)
+    assert shown.live and shown.execution is not None
