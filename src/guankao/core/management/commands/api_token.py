@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from guankao.core.models import ApiToken
+from guankao.core.models import ApiToken, TokenScope
 from guankao.core.tokens import api_token_create, api_token_revoke, local_time
 
 
@@ -29,6 +29,12 @@ class Command(BaseCommand):
         create = actions.add_parser("create", help="issue a token; its key is printed once")
         create.add_argument("--user", required=True, help="the account the token acts as")
         create.add_argument("--name", required=True, help="what the token is for")
+        create.add_argument(
+            "--scope",
+            choices=[choice.value for choice in TokenScope],
+            default=TokenScope.WRITE.value,
+            help="read: the API refuses its writes (403); write (default): reads and writes",
+        )
         listing = actions.add_parser("list", help="tokens with their user, use and status")
         listing.add_argument("--user", help="only this account's tokens")
         revoke = actions.add_parser("revoke", help="revoke a token at once")
@@ -36,18 +42,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "create":
-            self._create(options["user"], options["name"])
+            self._create(options["user"], options["name"], options["scope"])
         elif options["action"] == "list":
             self._list(options["user"])
         else:
             self._revoke(options["prefix"])
 
-    def _create(self, username: str, name: str) -> None:
+    def _create(self, username: str, name: str, scope: str) -> None:
         user = User.objects.filter(username=username).first()
         if user is None:
             raise _refuse(_("沒有帳號「%(user)s」。") % {"user": username})
         try:
-            token, key = api_token_create(user=user, name=name, actor=None)
+            token, key = api_token_create(user=user, name=name, actor=None, scope=scope)
         except ValidationError as error:
             raise _refuse("；".join(error.messages)) from None
         self.stdout.write(
