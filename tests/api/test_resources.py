@@ -596,3 +596,33 @@ def test_staff_rows_agrees_with_can(role: Role) -> None:
             )
             expected = {a.pk for a in Agency.objects.all() if can(user, action, a)}
             assert set(reached.values_list("pk", flat=True)) == expected, (role, scope, action)
+
+
+def test_the_cli_issues_a_read_only_token() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    user = person("hsinchu-system", Role.COORDINATOR, "hsinchu")
+    out = StringIO()
+    call_command(
+        "api_token",
+        "create",
+        "--user",
+        user.username,
+        "--name",
+        "讀取",
+        "--scope",
+        "read",
+        stdout=out,
+    )
+    key = out.getvalue().split()[-1]
+    assert user.api_tokens.get().scope == TokenScope.READ
+    plan = Plan.objects.order_by("pk").first()
+    assert plan is not None
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert get(f"{API}/performance/plans/{plan.pk}", **headers).status_code == 200
+    assert (
+        send("patch", f"{API}/performance/plans/{plan.pk}", {"name": "x"}, **headers).status_code
+        == 403
+    )
