@@ -99,6 +99,7 @@ def test_module_attributes_still_read_as_before() -> None:
 
 def test_a_correction_in_the_data_is_what_the_pages_read() -> None:
     line = next(info for info in read_hotlines() if info.number == "1990")
+    assert numbers(hotlines.hotlines_for("fil", WEDNESDAY_10)) == []  # cached from here on
     corrected = HotlineInfo(
         slug=line.slug,
         number=line.number,
