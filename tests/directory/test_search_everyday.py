@@ -193,3 +193,30 @@ def test_api_good_answer_is_not_weak(client: Client) -> None:
     assert data["weak"] is False
     assert data["results"]
     assert data["closest"][0]["slug"] in {"child-rearing", "health-care"}
+
+
+@pytest.mark.parametrize(
+    ("query", "concept"),
+    [
+        ("孩子放學後去哪裡玩", "child-development"),
+        ("my son likes football", "child-development"),
+        ("老公今天加班", "violence"),
+        ("老公喝醉了", "violence"),
+        ("想去夜市吃小吃", "business"),
+    ],
+)
+def test_everyday_words_alone_do_not_make_a_situation(
+    keelung: Directory, query: str, concept: str
+) -> None:
+    assert concept not in concept_ids(keelung, query)
+
+
+@pytest.mark.django_db
+def test_weak_page_lists_the_lines_answering_in_the_language_now_first(client: Client) -> None:
+    from guankao.directory.hotlines import hotlines_for
+
+    tree = page(client, q="qwxz", lang="vi")
+    calls = tree.xpath("//section[@class='no-match']//a[starts-with(@href, 'tel:')]/@href")
+    now = [h.phone.tel_uri for h in hotlines_for("vi")]
+    assert calls[: len(now)] == now
+    assert sorted(calls) == sorted({"tel:1990", "tel:113", "tel:110"})
