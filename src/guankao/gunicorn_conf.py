@@ -3,6 +3,9 @@
 
 Environment variables override the defaults: GUNICORN_WORKERS, GUNICORN_THREADS,
 GUNICORN_MAX_REQUESTS, GUNICORN_TIMEOUT.
+
+Nothing here runs ``collectstatic``: static files are built once per release (docs/deployment.md),
+so any number of servers can start at once (decision 0083).
 """
 
 import os

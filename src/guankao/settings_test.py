@@ -8,6 +8,8 @@ from guankao.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Files on disk, so tests can show a refused upload left nothing in MEDIA_ROOT; production's
+# DatabaseStorage is tested in tests/deployment/ (decision 0083).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
