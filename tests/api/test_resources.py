@@ -628,3 +628,28 @@ def test_the_cli_issues_a_read_only_token() -> None:
         send("patch", f"{API}/performance/plans/{plan.pk}", {"name": "x"}, **headers).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/jurisdictions",
+        "/divisions/agencies",
+        "/divisions/tables",
+        "/divisions/tasks",
+        "/performance/plans",
+        "/performance/indicators",
+        "/performance/measures",
+    ],
+)
+def test_a_lists_queries_do_not_grow_with_its_rows(path: str) -> None:
+    """Two rows or a hundred: the same number of queries (no query per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for limit in (2, 100):
+        with CaptureQueriesContext(connection) as queries:
+            assert get(f"{API}{path}?limit={limit}").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 5, counts
