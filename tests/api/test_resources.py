@@ -271,6 +271,8 @@ def test_an_agencys_contacts_of_a_draft_only_for_its_staff() -> None:
     shown = get(f"{API}/divisions/agencies/{police.pk}", **staff).json()
     assert [c["table"] for c in shown["contacts"]] == [draft.pk, published.pk]
     assert shown["contacts"][0]["version"] == "113.1"
+    assert shown["contacts"][0]["phone_extension"] == "9999"
+    assert set(shown["contacts"][0]) >= {"address", "opening_hours", "counter_languages", "walk_in"}
     assert get(f"{API}/divisions/agencies/999999").status_code == 404
 
 

@@ -49,6 +49,7 @@ from guankao.divisions.models import (
     ServiceArea,
     TableStatus,
     Task,
+    language_codes,
 )
 
 router = Router(tags=["divisions"])
@@ -90,6 +91,11 @@ class ContactOut(Schema):
     phone: str = Field(description="as written on the table")
     phone_e164: str
     phone_extension: str
+    address: str = Field(description="blank where nobody has written it down")
+    opening_hours: str = Field(description="weekdays (1 = Monday) and times: 1-5 08:30-17:30")
+    hours_note: str
+    counter_languages: list[str] = Field(description="language codes spoken at the counter")
+    walk_in: bool = Field(description="a place one may walk into without an appointment")
 
 
 class AgencyOut(Schema):
@@ -201,6 +207,11 @@ def _contact_out(contact: AgencyContact) -> dict[str, Any]:
         "phone": contact.phone,
         "phone_e164": contact.phone_e164,
         "phone_extension": contact.phone_extension,
+        "address": contact.address,
+        "opening_hours": contact.opening_hours,
+        "hours_note": contact.hours_note,
+        "counter_languages": list(language_codes(contact.counter_languages)),
+        "walk_in": contact.walk_in,
     }
 
 
