@@ -121,7 +121,7 @@ def test_bad_arguments_print_one_line_and_exit_2(
 
 def test_kinds_are_found_in_each_app() -> None:
     kinds = {kind.name: kind for kind in report_kinds()}
-    assert sorted(kinds) == ["committee", "division", "performance", "scorecard"]
+    assert sorted(kinds) == ["committee", "division", "leaflet", "performance", "scorecard"]
     assert kinds["performance"].run.__module__ == "guankao.performance.reports"
     assert kinds["division"].run.__module__ == "guankao.directory.reports"
     out = subprocess.run([GUANKAO, "report", "--help"], capture_output=True, text=True, check=True)
