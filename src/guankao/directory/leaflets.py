@@ -240,7 +240,7 @@ def leaflet(
     """The leaflet of ``agency`` in ``language`` (a directory code such as ``vi``) and ``size``
     (``a4`` or ``a3``), from ``version`` (ROC ``112.7``, published) or the version in force.
 
-    Raises :class:`LeafletNotFound` for anything unknown. Two queries for the version in force
+    Raises :class:`LeafletNotFound` for anything unknown. Three queries for the version in force
     when the cached directory is fresh (its staleness check and the publication date).
     """
     code = normalise_language(language)
