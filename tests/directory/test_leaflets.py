@@ -349,3 +349,16 @@ def test_cli_refuses_an_unknown_agency_with_exit_status_2(tmp_path: Path) -> Non
         )  # fmt: skip
     assert error.value.returncode == 2
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.django_db
+def test_captions_are_in_every_language(keelung: Directory) -> None:
+    """The leaflet's own lines come from the interface catalogues, in all ten other languages."""
+    from guankao.directory.languages import BY_CODE, TARGET_CODES
+
+    for code in TARGET_CODES:
+        item = leaflets.leaflet(
+            jurisdiction="keelung", agency="keelung-tax", language=code, size="a4", base_url=BASE
+        )
+        for caption in (item.page_caption, item.call_caption, item.tasks_heading):
+            assert caption.tag == BY_CODE[code].tag, (code, caption)

@@ -51,36 +51,6 @@ DRAFT_NOTICE = gettext_lazy(
 )
 PAGE_CAPTION = gettext_lazy("用手機掃描，開啟本機關的網頁")
 CALL_CAPTION = gettext_lazy("用手機掃描，直接撥打電話")
-# Machine drafts of the two captions for the languages whose catalogue does not have them yet
-# (the catalogues are extracted and compiled in one step for all languages; until then these
-# are used, and a catalogue's own translation always wins). Marked as drafts like the content.
-CAPTION_DRAFTS: dict[str, tuple[str, str]] = {
-    "zh-hans": ("用手机扫描，打开本机关的网页", "用手机扫描，直接拨打电话"),
-    "en": ("Scan with your phone to open this agency's page", "Scan with your phone to call"),
-    "vi": ("Quét bằng điện thoại để mở trang của cơ quan này", "Quét bằng điện thoại để gọi ngay"),
-    "id": (
-        "Pindai dengan ponsel untuk membuka halaman instansi ini",
-        "Pindai dengan ponsel untuk langsung menelepon",
-    ),
-    "th": ("สแกนด้วยโทรศัพท์เพื่อเปิดหน้าเว็บของหน่วยงานนี้", "สแกนด้วยโทรศัพท์เพื่อโทรทันที"),
-    "fil": (
-        "I-scan gamit ang telepono para buksan ang pahina ng ahensiyang ito",
-        "I-scan gamit ang telepono para direktang tumawag",
-    ),
-    "km": ("ស្កេនដោយទូរសព្ទ ដើម្បីបើកទំព័ររបស់ស្ថាប័ននេះ", "ស្កេនដោយទូរសព្ទ ដើម្បីហៅទូរសព្ទភ្លាមៗ"),
-    "my": (
-        "ဤအဖွဲ့အစည်း၏ စာမျက်နှာကို ဖွင့်ရန် ဖုန်းဖြင့် စကင်ဖတ်ပါ",
-        "တိုက်ရိုက်ဖုန်းခေါ်ရန် ဖုန်းဖြင့် စကင်ဖတ်ပါ",
-    ),
-    "ja": (
-        "スマートフォンで読み取ると、この機関のページが開きます",
-        "スマートフォンで読み取ると、そのまま電話がかけられます",
-    ),
-    "ko": (
-        "휴대전화로 스캔하면 이 기관의 페이지가 열립니다",
-        "휴대전화로 스캔하면 바로 전화를 걸 수 있습니다",
-    ),
-}
 # Fonts per language, first match per character: the script's own Noto font, then Noto Sans for
 # Latin letters and digits, then Noto Sans CJK for the Chinese name and full-width punctuation.
 _CJK = {"zh-hans": "Noto Sans CJK SC", "ja": "Noto Sans CJK JP", "ko": "Noto Sans CJK KR"}
@@ -156,14 +126,6 @@ def _caption(message: object, code: str) -> Caption:
     """``message`` as the page shows its notices: the reader's language, else English."""
     shown = notice(message, code)
     return Caption(shown.text, shown.tag)
-
-
-def _qr_caption(message: object, code: str, which: int) -> Caption:
-    """A QR caption: the catalogue's translation, else the draft above, else the source."""
-    found = _in(code, message)
-    if found.tag == BY_CODE[SOURCE].tag and code in CAPTION_DRAFTS:
-        return Caption(CAPTION_DRAFTS[code][which], BY_CODE[code].tag)
-    return found
 
 
 def _in(code: str, message: object) -> Caption:
@@ -296,8 +258,8 @@ def leaflet(
         title=Caption(title, city.tag),
         tasks_heading=_in(code, gettext_lazy("業務內容")),
         call_label=_in(code, gettext_lazy("撥打")),
-        page_caption=_qr_caption(PAGE_CAPTION, code, 0),
-        call_caption=_qr_caption(CALL_CAPTION, code, 1),
+        page_caption=_caption(PAGE_CAPTION, code),
+        call_caption=_caption(CALL_CAPTION, code),
         hotlines_heading=_in(code, gettext_lazy("全國專線")),
         version_line=Caption(
             version_line + date,
