@@ -145,7 +145,11 @@ def aware(value: datetime.datetime) -> datetime.datetime:
     """A ``modified_after`` time, refused (422) without a time zone: which city's 09:00?"""
     if value.tzinfo is None or value.utcoffset() is None:
         raise HttpError(422, _("modified_after 須帶時區，例如 2024-07-15T09:00:00+08:00。"))
-    return value
+    # In UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows up to ±23:59.
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError:
+        raise HttpError(422, _("modified_after 超出可用的時間範圍。")) from None
 
 
 def filtered(queryset: models.QuerySet[M], params: Modified) -> models.QuerySet[M]:
