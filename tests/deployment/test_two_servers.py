@@ -117,6 +117,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         "REQUIRE_2FA": "false",
         "DEMO_ACCOUNTS_READY": "true",
         "GUNICORN_WORKERS": "1",
+        "PYTHONUNBUFFERED": "1",  # the access logs are read while the servers run
     }
     processes: list[subprocess.Popen[bytes]] = []
     try:
