@@ -57,7 +57,8 @@ def test_a_token_acts_as_its_user(demo: None, client_for: ClientFor) -> None:
     expected = client_for("demo-coordinator").get("/api/v1/cycles/submissions").json()
     answer = Client().get("/api/v1/cycles/submissions", headers=bearer(issue("demo-coordinator")))
     assert answer.status_code == 200
-    assert answer.json() == expected and len(expected) == 11
+    # Every demo submission is Keelung's, which the coordinator covers.
+    assert answer.json() == expected and len(expected) == Submission.objects.count() >= 11
 
 
 def test_a_token_has_its_users_roles_only(demo: None) -> None:
@@ -73,7 +74,9 @@ def test_a_token_has_its_users_roles_only(demo: None) -> None:
 
 
 def test_writes_with_a_token_need_no_csrf_token_but_session_writes_do(demo: None) -> None:
-    submission = Submission.objects.get(agency__slug="keelung-civil-affairs")  # submitted
+    submission = Submission.objects.get(  # submitted
+        agency__slug="keelung-civil-affairs", period__code="113H1"
+    )
     url = f"/api/v1/cycles/submissions/{submission.pk}/comments"
     body = json.dumps({"body": "請補充辦理場次。"})
     client = Client(enforce_csrf_checks=True)
