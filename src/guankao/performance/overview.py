@@ -7,8 +7,10 @@ report follows the report page's rule: the public reads what was published; staf
 department also see its drafts and a correction being made. A published report's plans cannot
 change, so it is read from the tables, with the 執行率 method of its published revision; a
 report being corrected is read, for the public, from its last revision's JSON (decision 0074).
-The lights are the scorecard's own (``scorecard.scorecard``), so a count here always matches
-the scorecard a row links to.
+The lights are the scorecard's own rule, so a count here always matches the scorecard a row
+links to: ``scorecard.light_of`` in Python, or the same rule stated exactly in SQL
+(``light_expression``, decision 0077) where the database counts for a report read from the
+tables.
 """
 
 from __future__ import annotations
@@ -529,7 +531,9 @@ def report_lines(
     with_cards: bool = False,
 ) -> list[ReportLine]:
     """The overview line of each report the reader may see, all of Gregorian ``year``: at most
-    six queries besides ``reports`` itself (which should select department and jurisdiction)."""
+    nine queries besides ``reports`` itself (which should select department and jurisdiction),
+    whatever their number; four when every report uses the reported 執行率 and none is being
+    corrected."""
     shown = _visible(reports, sees_drafts)
     if not shown:
         return []
