@@ -87,7 +87,7 @@ def test_early_warning_and_corrective_action_in_the_browser(
         assert summary.locator("a").first.get_attribute("href") == "#id_due"
         assert page.input_value("#id_what") == "增聘社工2名，加速開案"
         assert page.input_value("#id_due") == "108/13/40"
-        assert not CorrectiveAction.objects.exists()
+        assert not CorrectiveAction.objects.filter(measure=red).exists()
         assert violations(page) == []
         page.screenshot(path=str(ARTIFACTS / "corrective-action-refused-1280.png"), full_page=True)
         page.fill("#id_due", "108/09/30")
@@ -115,7 +115,7 @@ def test_early_warning_and_corrective_action_in_the_browser(
     phone_page.fill("#id_note", "已增聘1名，第2名甄選中")
     phone_page.get_by_role("button", name="記錄 108Q3 追蹤情形").click()
     assert phone_page.get_by_text("已記錄 108Q3 追蹤情形。").is_visible()
-    assert CorrectiveActionUpdate.objects.get().note == "已增聘1名，第2名甄選中"
+    assert CorrectiveActionUpdate.objects.get(action__measure=red).note == "已增聘1名，第2名甄選中"
     assert phone_page.locator("#open-action").get_by_text("已增聘1名，第2名甄選中").is_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     assert violations(phone_page) == []
