@@ -15,8 +15,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from guankao.api.lists import staff_rows
 from guankao.core.accounts import membership_grant
+from guankao.core.api_lists import staff_rows
 from guankao.core.models import Agency, AuditEntry, Jurisdiction, Role, TokenScope
 from guankao.core.permissions import Action, can
 from guankao.core.tokens import api_token_create

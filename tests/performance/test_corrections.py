@@ -264,7 +264,7 @@ def test_a_correction_opened_by_mistake_is_cancelled_only_while_unchanged(client
     assert 'name="transition" value="cancel"' in page and "取消勘誤" in page
     measure = measure_8_5()
     services.measure_update(measure=measure, data={"actual": Decimal(400)}, actor=None)
-    with pytest.raises(InvalidTransition, match="勘誤已修改 2 處（八.5 執行績效文字修正"):
+    with pytest.raises(InvalidTransition, match=r"勘誤已修改 2 處（八\.5 執行績效文字修正"):
         services.report_transition(report=report, transition="cancel", actor=None)
     assert the_108().status == ReportStatus.CORRECTING
     services.measure_update(measure=measure, data={"actual": Decimal(361)}, actor=None)

@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from guankao.api.lists import Modified, filtered, page, record_id, with_modified
 from guankao.core.api_auth import refusals
+from guankao.core.api_lists import Modified, filtered, page, record_id, with_modified
 from guankao.core.models import Jurisdiction
 
 router = Router(tags=["jurisdictions"])

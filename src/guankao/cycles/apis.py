@@ -24,7 +24,8 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 from pydantic import Field
 
-from guankao.api.lists import (
+from guankao.core.api_auth import API_AUTH, SIGNED_IN, WITH_BODY, Error, refusals
+from guankao.core.api_lists import (
     Filters,
     aware,
     filtered,
@@ -33,7 +34,6 @@ from guankao.api.lists import (
     jurisdiction_of,
     page,
 )
-from guankao.core.api_auth import API_AUTH, SIGNED_IN, WITH_BODY, Error, refusals
 from guankao.core.models import Agency, Jurisdiction
 from guankao.core.permissions import Action, NotPermitted, api_require
 from guankao.cycles import reminders, selectors, services

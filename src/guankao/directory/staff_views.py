@@ -281,9 +281,7 @@ def roc_month(month: datetime.date) -> str:
 def unanswered(request: HttpRequest, /) -> HttpResponse:
     """Questions the public directory found no good answer for, by month, from the threshold of
     3 askings (nothing below it is ever shown); ``?format=csv`` downloads the same rows."""
-    allowed = [
-        j for j in Jurisdiction.objects.all() if can(request.user, Action.DATA_VIEW, j)
-    ]
+    allowed = [j for j in Jurisdiction.objects.all() if can(request.user, Action.DATA_VIEW, j)]
     slug = request.GET.get("jurisdiction", "")
     if slug:
         jurisdiction: Jurisdiction | None = get_object_or_404(Jurisdiction, slug=slug)

@@ -22,7 +22,8 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 from pydantic import ConfigDict, Field
 
-from guankao.api.lists import (
+from guankao.core.api_auth import API_AUTH, SIGNED_IN, WITH_BODY, caller, refusals
+from guankao.core.api_lists import (
     ID_MAX,
     SLUG,
     TEXT,
@@ -38,7 +39,6 @@ from guankao.api.lists import (
     staff_rows,
     with_modified,
 )
-from guankao.core.api_auth import API_AUTH, SIGNED_IN, WITH_BODY, caller, refusals
 from guankao.core.models import Agency
 from guankao.core.permissions import Action, User, api_require, can
 from guankao.divisions import services

@@ -21,7 +21,8 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 from pydantic import ConfigDict
 
-from guankao.api.lists import (
+from guankao.core.api_auth import API_AUTH, SIGNED_IN, WITH_BODY, caller, refusals
+from guankao.core.api_lists import (
     ID_MAX,
     SLUG,
     TEXT,
@@ -37,7 +38,6 @@ from guankao.api.lists import (
     staff_rows,
     with_modified,
 )
-from guankao.core.api_auth import API_AUTH, SIGNED_IN, WITH_BODY, caller, refusals
 from guankao.core.permissions import Action, User, api_require, can
 from guankao.performance import document as performance_document
 from guankao.performance import rules, selectors, services
