@@ -26,9 +26,10 @@ def test_demo_twice_leaves_the_same_rows() -> None:
     out = StringIO()
     call_command("demo", stdout=out)
     assert row_counts() == before
-    assert before["cycles.ReportingPeriod"] == 1
+    # Keelung's 113H1 and the 民政處's 115Q1 and 115Q2 (the early warning of make run).
+    assert before["cycles.ReportingPeriod"] == 3
     assert before["divisions.Task"] == 53
-    assert before["performance.Plan"] == 14
+    assert before["performance.Plan"] == 16  # the seed's 14 and the two 115 plans
     assert "基隆市新住民照顧服務業務分工一覽表（112.7）" in out.getvalue()
     assert "demo-coordinator / " in out.getvalue()
 
