@@ -40,6 +40,7 @@ PAGES = (
     ("city view (新北市, 20 departments)", "/performance/cities/sim-new-taipei/113/"),
     ("national view (22 cities, 440 reports)", "/performance/national/113/"),
     ("indicator comparison (22 cities)", "/performance/indicators/SOC-01-1/113/"),
+    ("shared indicators (about 600 codes)", "/performance/indicators/113/"),
     ("scorecard (one report)", "/performance/sim-new-taipei-social/113/scorecard/"),
     ("index (/performance/)", "/performance/"),
 )

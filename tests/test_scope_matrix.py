@@ -76,6 +76,7 @@ PUBLIC = {
     # (tests/performance/test_overview.py checks that another city's staff do not see them).
     "performance:city",
     "performance:national",
+    "performance:indicators",
     "performance:indicator",
 }
 # A signed-in person's own pages: they show only that person's data.

@@ -710,9 +710,6 @@ class NationalYear:
     cities: list[CityTotals]
     totals: Totals
     years: list[int]
-    codes: list[
-        tuple[str, str, int]
-    ]  # indicator codes shared by several cities: code, name, cities
 
 
 def national_year(*, roc_year: int, sees_drafts: SeesDrafts = _nobody) -> NationalYear:
@@ -734,7 +731,6 @@ def national_year(*, roc_year: int, sees_drafts: SeesDrafts = _nobody) -> Nation
         ],
         totals=totals_of(lines),
         years=years_with_reports(),
-        codes=shared_codes(roc_year=roc_year),
     )
 
 

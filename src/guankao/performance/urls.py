@@ -19,6 +19,7 @@ urlpatterns = [
     # Before <org>/<year>/, which "national/108/" would match.
     path("cities/<slug:jurisdiction>/<int:year>/", overview.city_view, name="city"),
     path("national/<int:year>/", overview.national_view, name="national"),
+    path("indicators/<int:year>/", overview.shared_indicators_view, name="indicators"),
     path("indicators/<str:code>/<int:year>/", overview.indicator_view, name="indicator"),
     path("open-data.json", open_data.catalogue, name="open_data"),
     path("<slug:org>/<int:year>/metadata.json", open_data.metadata, name="metadata"),

@@ -109,7 +109,8 @@ def city_view(request: HttpRequest, jurisdiction: str, year: int) -> HttpRespons
 
 @explains_missing
 def national_view(request: HttpRequest, year: int) -> HttpResponse:
-    """Every jurisdiction's counts by light and totals for one year, and the shared indicators."""
+    """Every jurisdiction's counts by light and totals for one year, with a link to the
+    indicators the cities share."""
     _known_year(year)
     country = overview.national_year(roc_year=year, sees_drafts=_sees_drafts(request))
     return render(
@@ -118,11 +119,23 @@ def national_view(request: HttpRequest, year: int) -> HttpResponse:
         {
             "country": country,
             "cities": [(c.jurisdiction, totals_row(c.totals)) for c in country.cities],
-            "codes": _code_links(country.codes, year),
             "totals": totals_row(country.totals),
             "lights": _lights(),
             "year": year,
         },
+    )
+
+
+@explains_missing
+def shared_indicators_view(request: HttpRequest, year: int) -> HttpResponse:
+    """The indicator codes several cities share, each linking to its comparison across cities:
+    a page of its own, as the country shares about 600 (the national view stays small)."""
+    _known_year(year)
+    codes = overview.shared_codes(roc_year=year)
+    return render(
+        request,
+        "performance/overview_indicators.html",
+        {"codes": _code_links(codes, year), "count": len(codes), "year": year},
     )
 
 
