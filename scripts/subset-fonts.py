@@ -116,7 +116,8 @@ def write(cut: Cut) -> Path:
     options.desubroutinize = True
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # keep the copyright and licence entries
     options.notdef_outline = True
-    font = TTFont(cut.source, fontNumber=cut.number, lazy=False)
+    # The source's own timestamp, so running the script again writes the same bytes.
+    font = TTFont(cut.source, fontNumber=cut.number, lazy=False, recalcTimestamp=False)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=cut.codepoints, text=cut.text)
     subsetter.subset(font)
