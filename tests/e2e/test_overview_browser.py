@@ -54,7 +54,9 @@ def test_the_public_walks_from_the_index_to_a_city_the_country_and_an_indicator(
     assert "績效燈號" in page.inner_text("h1")
 
     page.goto(live_demo.url + "/performance/national/113/")
-    page.locator("details summary", has_text="共用指標代碼").click()
+    page.get_by_role("link", name="跨縣市比較的指標").click()
+    page.wait_for_url("**/performance/indicators/113/")
+    _axe_clean(page)
     page.get_by_role("link", name="CIV-01-1", exact=False).first.click()
     page.wait_for_url("**/performance/indicators/CIV-01-1/113/")
     chart = page.locator("figure.document-figure svg[role=img]")

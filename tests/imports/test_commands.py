@@ -49,8 +49,9 @@ def test_dry_run_prints_the_preview_and_writes_nothing(
         lines[1] == "  [警告] 分工表!C13：無法辨識電話「2420-11」，不會更新「產業發展處」的電話。"
     )
     assert lines[2] == "錯誤 0 個，警告 1 個。"
-    # 15 rows plus the draft version's 7 contacts; 3 changed texts keep 8 translations each.
-    assert lines[3] == "變更：新增 22、修改 1、修改共同主辦單位 2、譯文標為過時 24"
+    # 15 rows plus the draft version's 8 contacts (the 7 the file names and the walk-in centre
+    # carried over); 3 changed texts keep 10 translations each.
+    assert lines[3] == "變更：新增 23、修改 1、修改共同主辦單位 2、譯文標為過時 30"
     # Then only the real differences from the published 112.7, not every write.
     assert lines[4] == (
         "與 112.7 版相比：機關名稱或電話變更 1 個、新增 1 項、刪除 42 項、修改 4 項、未變 7 項。"
@@ -58,7 +59,7 @@ def test_dry_run_prints_the_preview_and_writes_nothing(
     assert lines[5] == "  電話 警察局：2425-2787 → (02)2425-2787 分機100"
     assert "  新增 產業發展處 1. 辦理新住民創業講座。" in lines
     assert not [line for line in lines if line.startswith("  新增 業務內容")]
-    assert lines[-2] == "  這些修改會讓 24 則譯文標為過時（保留譯文，待人審閱）。"
+    assert lines[-2] == "  這些修改會讓 30 則譯文標為過時（保留譯文，待人審閱）。"
     assert lines[-1] == "試算（--dry-run），未寫入任何資料。"
 
 

@@ -201,9 +201,9 @@ def test_a_corrected_file_shows_the_differences(tmp_path: Path) -> None:
         "刪除 業務內容「產業發展處 1. 辦理新住民創業講座。」",
     ]
     # The changed text keeps its translations, outdated (decision 0065): one per language.
-    assert len(changes) == 3 + 8
+    assert len(changes) == 3 + 10
     assert all(c.startswith("譯文標為過時 內容翻譯「[") for c in changes[2:-1])
-    assert preview.outdated_translations == 8
+    assert preview.outdated_translations == 10
 
 
 def test_big5_csv_with_blank_cells_and_a_phone_column(tmp_path: Path) -> None:
