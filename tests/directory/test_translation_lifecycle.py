@@ -96,9 +96,7 @@ def test_the_public_page_shows_the_notice_and_the_chinese_original(
     assert others and not any(li.xpath(".//p[@class='outdated-notice']") for li in others)
 
 
-def test_the_notice_is_in_the_readers_language(
-    changed: ContentTranslation, client: Client
-) -> None:
+def test_the_notice_is_in_the_readers_language(changed: ContentTranslation, client: Client) -> None:
     # Every catalog translates the notice now (Khmer did not, and read it in English).
     khmer = ContentTranslation.objects.get(kind=ContentKind.TASK, source=NEW, language="km")
     page = html.fromstring(
