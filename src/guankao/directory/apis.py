@@ -22,7 +22,7 @@ router = Router(tags=["directory"])
 
 
 class SearchParams(Schema):
-    q: str = Field("", max_length=2000, description="the question, in any of the nine languages")
+    q: str = Field("", max_length=2000, description="the question, in any of the eleven languages")
     lang: str = Field(SOURCE, description="language of the texts returned")
     limit: int = Field(10, ge=1, le=100)
 

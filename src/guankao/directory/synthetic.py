@@ -1,6 +1,6 @@
 """A synthetic national directory, for measuring search speed at the scale of Taiwan.
 
-22 jurisdictions × 60 tasks × 9 languages, made from a real directory (Keelung's): each
+22 jurisdictions × 60 tasks × the eleven languages, made from a real directory (Keelung's): each
 jurisdiction gets its own agencies (the city's name before each agency's) and 60 tasks drawn
 from the real ones, each with its texts in every language, so the index holds the vocabulary
 and the size a national deployment would.

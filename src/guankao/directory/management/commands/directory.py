@@ -17,7 +17,7 @@ MAX_LIMIT = 100
 
 class Command(BaseCommand):
     help = (
-        "Search the new-immigrant service directory of a jurisdiction, in any of its nine "
+        "Search the new-immigrant service directory of a jurisdiction, in any of its eleven "
         "languages. Example: guankao directory search 老公打我 --jurisdiction keelung --json"
     )
 
