@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from guankao.core.state_machine import Transition as Row
@@ -26,24 +27,24 @@ from guankao.performance.views.access import (
     staff_required,
 )
 
-# What each confirmation says becomes locked or public.
+# What each confirmation says becomes locked or public (lazy: read at import, shown per request).
 CONSEQUENCES = {
-    Transition.FINALISE: _(
+    Transition.FINALISE: gettext_lazy(
         "定稿後，本年度的施政計畫、衡量指標、衡量標準、前言與重要施政具體事蹟都不能再修改，"
         "直到退回草稿。"
     ),
-    Transition.PUBLISH: _(
+    Transition.PUBLISH: gettext_lazy(
         "公開後，任何人都能在網站閱讀與下載本報告（第 1 版），各種格式的檔案固定保存；"
         "報告內容不能再修改，更正須以勘誤辦理，並公開勘誤說明。"
     ),
-    Transition.CORRECT: _(
+    Transition.CORRECT: gettext_lazy(
         "開啟勘誤後可修改本年度資料；在公開勘誤版之前，公開頁面與下載仍是目前的版本。"
         "勘誤原因會印在公開頁面的勘誤說明。"
     ),
-    Transition.REPUBLISH: _(
+    Transition.REPUBLISH: gettext_lazy(
         "公開後，公開頁面與下載改為新的版本並顯示勘誤說明；先前各版仍可下載，內容不變。"
     ),
-    Transition.CANCEL: _(
+    Transition.CANCEL: gettext_lazy(
         "取消後，報告回到目前公開的版本，不產生新的版本；只有在勘誤尚未修改任何資料時才能取消。"
     ),
 }
