@@ -18,7 +18,7 @@ from django.test import Client
 from guankao.core.models import AuditEntry
 from guankao.imports.services import apply_performance, performance_target
 from guankao.performance import document as performance_document
-from guankao.performance import rules, selectors, services
+from guankao.performance import revisions, rules, selectors, services
 from guankao.performance.exceptions import InvalidTransition, ReportLocked, ReportNotReady
 from guankao.performance.models import (
     Measure,
@@ -175,6 +175,17 @@ def test_kept_revisions_cannot_be_changed_in_the_database() -> None:
     ):
         cursor.execute(
             "UPDATE performance_reportrevisionfile SET sha256 = 'x' WHERE revision_id = %s",
+            [revision.pk],
+        )
+    # The UPDATE guard stands: migration 0006 lifted it to fill the 執行率 method, then put it back.
+    assert revision.rate_method == revisions.load(revision.data).rate_method == "reported"
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE performance_reportrevision SET rate_method = 'budget' WHERE id = %s",
             [revision.pk],
         )
 

@@ -280,3 +280,29 @@ def test_a_department_whose_rate_comes_from_its_measures_is_counted_in_python_al
         assert line.execution == overview.execution_of(data)
     shown = next(line for line in city.lines if line.report.pk == draft.pk)
     assert shown.live and shown.execution is not None
+
+
+def test_a_published_report_keeps_the_rate_method_it_was_published_with() -> None:
+    """Each revision keeps its 執行率 method in a column (read by the overviews instead of the
+    revision's JSON): a department that changes its method after publishing changes its drafts,
+    not what the public reads of its published year."""
+    load_country(sizes=SMALL, actor=None)
+    published = (
+        PerformanceReport.objects.filter(status="published", year=2024)
+        .select_related("department__jurisdiction")
+        .order_by("pk")
+        .first()
+    )
+    assert published is not None
+    revision = published.revisions.get()
+    assert revision.rate_method == "reported"
+    kept = selectors.shown_report_data(published, staff=False)
+    department_rate_method_set(
+        department=published.department, rate_method="measures", actor=None
+    )
+    city = overview.city_year(jurisdiction=published.department.jurisdiction, roc_year=113)
+    line = next(line for line in city.lines if line.report.pk == published.pk)
+    assert not line.live
+    assert line.execution == overview.execution_of(kept)
+    measured = overview.execution_of(dataclasses.replace(kept, rate_method="measures"))
+    assert measured is not None and measured != line.execution

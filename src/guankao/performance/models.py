@@ -352,6 +352,14 @@ class PerformanceReport(models.Model):
         return to_roc_year(self.year)
 
 
+class RateMethod(models.TextChoices):
+    """How a department's 執行率 is obtained (see docs/performance.md)."""
+
+    REPORTED = "reported", _("依填報執行率")
+    MEASURES = "measures", _("衡量標準達成度平均（每項上限 100%）")
+    BUDGET = "budget", _("預算執行率（執行數 ÷ 預算數）")
+
+
 class ReportRevision(AppendOnlyModel):
     """One published revision of a report, kept as it was published (decision 0067).
 
@@ -372,6 +380,13 @@ class ReportRevision(AppendOnlyModel):
     reason = models.TextField(_("勘誤原因"), blank=True)
     changes = models.JSONField(_("勘誤內容"), default=list, blank=True)
     data = models.JSONField(_("報告內容"))
+    # The 執行率 method of ``data``, kept beside it so that the overviews, which read it for
+    # every report of a year, need not read each revision's whole JSON (issue 14). Nullable
+    # only because a column with a default would make SQLite rebuild the table and lose its
+    # append-only triggers; every revision is written with one.
+    rate_method = models.CharField(  # noqa: DJ001 (see above)
+        _("執行率計算方式"), max_length=20, choices=RateMethod.choices, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("報告公開版次")
@@ -466,14 +481,6 @@ class LightLegend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jurisdiction}：{self.green_at}% / {self.yellow_at}%"
-
-
-class RateMethod(models.TextChoices):
-    """How a department's 執行率 is obtained (see docs/performance.md)."""
-
-    REPORTED = "reported", _("依填報執行率")
-    MEASURES = "measures", _("衡量標準達成度平均（每項上限 100%）")
-    BUDGET = "budget", _("預算執行率（執行數 ÷ 預算數）")
 
 
 class DepartmentSettings(models.Model):

@@ -216,36 +216,38 @@ def tallies_in_sql(
     department_ids: Iterable[int], year: int, legends: dict[int, Legend]
 ) -> dict[int, Tally]:
     """``tally`` of each department's plans of Gregorian ``year``, counted by the database in
-    one query (a row per department, not per measure). A department without measures has no
-    entry."""
+    one query (a row per department and light, not per measure). A department without
+    measures has no entry."""
     measures = Measure.objects.filter(
         indicator__plan__department_id__in=list(department_ids), indicator__plan__year=year
     )
-    shortfall = Q(light__in=[Light.YELLOW.value, Light.RED.value])
+    # Grouped by the light, the light's expression is worked out once per measure; counting
+    # each light with its own FILTER worked it out four times (issue 14's national view).
     rows = (
         measure_lights(measures, legends, as_of=rules.year_end(year))
         .order_by()
-        .values("indicator__plan__department_id")
+        .values("indicator__plan__department_id", "light")
         .annotate(
-            green=Count("pk", filter=Q(light=Light.GREEN.value)),
-            yellow=Count("pk", filter=Q(light=Light.YELLOW.value)),
-            red=Count("pk", filter=Q(light=Light.RED.value)),
-            total=Count("pk"),
-            unreviewed=Count("pk", filter=shortfall & Q(shortfall_review__isnull=True)),
+            measures=Count("pk"),
+            unreviewed=Count("pk", filter=Q(shortfall_review__isnull=True)),
         )
-        .values_list(
-            "indicator__plan__department_id", "green", "yellow", "red", "total", "unreviewed"
-        )
+        .values_list("indicator__plan__department_id", "light", "measures", "unreviewed")
     )
+    counts: dict[int, dict[Light, int]] = {}
+    unreviewed: dict[int, int] = defaultdict(int)
+    for department_id, light, number, without_review in rows:
+        counts.setdefault(department_id, dict.fromkeys(Light, 0))[Light(light)] = number
+        if light in (Light.YELLOW, Light.RED):
+            unreviewed[department_id] += without_review
     tallies: dict[int, Tally] = {}
-    for department_id, green, yellow, red, total, unreviewed in rows:
-        counts = {
-            Light.GREEN: green,
-            Light.YELLOW: yellow,
-            Light.RED: red,
-            Light.WHITE: total - green - yellow - red,
-        }
-        tallies[department_id] = (counts, yellow + red, unreviewed, total)
+    for department_id, by_light in counts.items():
+        below = by_light[Light.YELLOW] + by_light[Light.RED]
+        tallies[department_id] = (
+            by_light,
+            below,
+            unreviewed[department_id],
+            sum(by_light.values()),
+        )
     return tallies
 
 
@@ -341,7 +343,7 @@ def _latest_revisions(report_ids: list[int]) -> dict[int, tuple[int, str]]:
     rows = (
         ReportRevision.objects.filter(report_id__in=report_ids, number=Subquery(last))
         .order_by()
-        .values_list("report_id", "pk", "data__rate_method")
+        .values_list("report_id", "pk", "rate_method")
     )
     return {report_id: (pk, method or RateMethod.REPORTED) for report_id, pk, method in rows}
 

@@ -909,6 +909,7 @@ def _revision_publish(*, report: PerformanceReport, reason: str, actor: Actor) -
         reason=reason,
         changes=changes,
         data=revisions.dump(data),
+        rate_method=data.rate_method,
     )
     revision.full_clean()
     revision.save()
@@ -1018,6 +1019,7 @@ def reports_publish(*, reports: Sequence[PerformanceReport], actor: Actor) -> li
             reason="",
             changes=[],
             data=revisions.dump(data),
+            rate_method=data.rate_method,
         )
         revision.full_clean(exclude=["report"], validate_unique=False, validate_constraints=False)
         revisions_made.append(revision)
