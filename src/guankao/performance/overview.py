@@ -224,7 +224,7 @@ def tallies_in_sql(
     # Grouped by the light, the light's expression is worked out once per measure; counting
     # each light with its own FILTER worked it out four times (issue 14's national view).
     rows = (
-        measure_lights(measures, legends, as_of=rules.year_end(year))
+        measures.annotate(light=light_expression(legends, as_of=rules.year_end(year)))
         .order_by()
         .values("indicator__plan__department_id", "light")
         .annotate(
