@@ -7,8 +7,10 @@ fixture) is a savepoint inside it, so what a test writes is still undone after i
 and plain values across tests, never model instances: one test's changes would stay on them.
 
 Tests that need a real server (Playwright) use ``live_demo``: pytest-django runs those
-transactional tests after all others and empties the database after each one, so the fixture
-loads the demo data again itself.
+transactional tests after the other database tests of their run and empties the database after
+each one, so the fixture loads the demo data again itself. With ``pytest -n`` a worker runs a
+test file's transactional tests before the next file's ordinary ones, so the seed documents are
+loaded again before the first ordinary test after such an emptying (``pytest_runtest_setup``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+from pytest_django.fixtures import validate_django_db
+from pytest_django.plugin import blocking_manager_key
 
 from guankao.cycles.demo import load_demo as load_cycles_demo
 from guankao.site.demo import load_seed_documents
@@ -78,6 +82,40 @@ def _loading_once_last(items: list[pytest.Item]) -> list[pytest.Item]:
         if item is not None:
             run.append(item)
     return ordered
+
+
+_EMPTIED = pytest.StashKey[bool]()
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    """Whether pytest-django runs ``item`` as a TransactionTestCase (it empties every table
+    after the test), by the same rules as its own ordering of the tests."""
+    fixtures = getattr(item, "fixturenames", ())
+    if {"transactional_db", "live_server", "django_db_reset_sequences"} & set(fixtures):
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    transactional, reset_sequences, *_ = validate_django_db(marker)
+    return bool(transactional or reset_sequences)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before the first ordinary test after a transactional one: the seed documents again.
+
+    Transactional tests keep getting what the one before left (pytest-django's rule), so a run
+    of browser tests does not reload the seed documents between its tests."""
+    if item.config.stash.get(_EMPTIED, False) and not _is_transactional(item):
+        item.config.stash[_EMPTIED] = False
+        with item.config.stash[blocking_manager_key].unblock():
+            load_seed_documents()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    if _is_transactional(item):
+        item.config.stash[_EMPTIED] = True
 
 
 @pytest.fixture(scope="session")
