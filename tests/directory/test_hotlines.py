@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,8 @@ from lxml import html  # type: ignore[import-untyped]
 from guankao.core.exceptions import DataFileError
 from guankao.core.models import AuditEntry
 from guankao.directory import hotlines
+from guankao.directory.search import invalidation
+from guankao.directory.snapshot import get_directory
 from guankao.divisions.datafile import load_hotlines, parse_hotlines_file
 from guankao.divisions.hotlines import HotlineInfo, LanguageHours, read_hotlines
 from guankao.divisions.hours import TAIPEI, parse_hours
@@ -29,14 +30,6 @@ WEDNESDAY_10 = datetime.datetime(2026, 12, 2, 10, 0, tzinfo=TAIPEI)
 WEDNESDAY_17 = datetime.datetime(2026, 12, 2, 17, 0, tzinfo=TAIPEI)
 WEDNESDAY_23 = datetime.datetime(2026, 12, 2, 23, 30, tzinfo=TAIPEI)
 SATURDAY_10 = datetime.datetime(2026, 12, 5, 10, 0, tzinfo=TAIPEI)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
-    """Each test reads the hotlines afresh and leaves no copy of rolled-back rows behind."""
-    hotlines.forget()
-    yield
-    hotlines.forget()
 
 
 def numbers(lines: list[hotlines.Hotline]) -> list[str]:
@@ -99,7 +92,7 @@ def test_module_attributes_still_read_as_before() -> None:
 
 def test_a_correction_in_the_data_is_what_the_pages_read() -> None:
     line = next(info for info in read_hotlines() if info.number == "1990")
-    assert numbers(hotlines.hotlines_for("fil", WEDNESDAY_10)) == []  # cached from here on
+    assert numbers(hotlines.hotlines_for("fil", WEDNESDAY_10)) == []
     corrected = HotlineInfo(
         slug=line.slug,
         number=line.number,
@@ -197,3 +190,37 @@ def test_the_home_page_on_saturday(client: Client, settings: Any) -> None:
     with translation.override("vi"):
         hours = hotlines.show(hotlines.IMMIGRANT, "vi", SATURDAY_10).hours
     assert items["1990"].xpath(".//span[@class='hours']")[0].text_content() == f"｜{hours}"
+
+
+def test_an_edit_made_outside_the_services_reaches_every_cached_directory(
+    client: Client, settings: Any
+) -> None:
+    """The pages read the hotlines their cached directory holds. An admin's edit (a plain model
+    save, no service) moves the directory's generation row in the database, so every server's
+    copy is rebuilt on its next request, not only this process's."""
+    settings.GUANKAO_DIRECTORY_NOW = "2026-12-02T10:00:00+08:00"
+    before = get_directory("keelung")
+    assert before is not None and numbers(list(before.hotlines)) == ["1990", "113", "110"]
+    assert get_directory("keelung") is before  # cached
+    generation = invalidation.generation()
+    line = Hotline.objects.get(number="1990")
+    line.number = "0800-024-111"
+    line.save()
+    assert invalidation.generation() != generation
+    after = get_directory("keelung")
+    assert after is not before and after is not None
+    assert numbers(list(after.hotlines))[0] == "0800-024-111"
+    assert "0800-024-111" in _hotline_items(client, lang="vi")
+    # The schedule's rows move it too.
+    generation = invalidation.generation()
+    HotlineHours.objects.filter(hotline=line, language="vi").delete()
+    assert invalidation.generation() != generation
+    rebuilt = get_directory("keelung")
+    assert rebuilt is not None and rebuilt is not after
+    with translation.override("vi"):
+        status = hotlines.show(rebuilt.hotlines[0], "vi", WEDNESDAY_10).status
+        expected = translation.gettext("此專線沒有%(language)s服務") % {
+            "language": hotlines.language_name("vi")
+        }
+    assert status == expected
+    assert expected in _hotline_items(client, lang="vi")["0800-024-111"].text_content()

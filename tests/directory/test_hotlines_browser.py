@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
-from guankao.directory import hotlines
 from guankao.directory.search import invalidation
 from guankao.divisions.models import AgencyContact
 
@@ -28,7 +27,6 @@ def test_contacts_and_hotlines_on_a_phone(live_demo: Any, phone_page: Any, setti
         counter_languages="zh-hant,vi",
     )
     invalidation.bump()
-    hotlines.forget()
     site = f"{live_demo.url}/directory/keelung/"
     axe = Axe()
     failures: dict[str, list[str]] = {}

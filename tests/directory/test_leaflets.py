@@ -194,7 +194,7 @@ def test_the_same_leaflet_gives_the_same_bytes_and_comes_from_the_cache(keelung:
 def test_building_a_leaflet_takes_three_queries(
     keelung: Directory, django_assert_num_queries: Any
 ) -> None:
-    """Once the directory and the hotlines are cached: the directory's staleness check (the
+    """Once the directory (with its hotlines) is cached: the directory's staleness check (the
     newest audit entry and the cache generation) and the version's publication date."""
 
     def build() -> leaflets.Leaflet:

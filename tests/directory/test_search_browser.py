@@ -9,8 +9,6 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
-from guankao.directory import hotlines
-
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
@@ -29,7 +27,6 @@ def test_everyday_and_weak_answers_on_a_phone(
     live_demo: Any, phone_page: Any, settings: Any
 ) -> None:
     settings.GUANKAO_DIRECTORY_NOW = "2026-12-02T10:00:00+08:00"  # a Wednesday morning
-    hotlines.forget()
     site = f"{live_demo.url}/directory/keelung/"
     axe = Axe()
     failures: dict[str, list[str]] = {}

@@ -84,12 +84,13 @@ def search(request: HttpRequest, jurisdiction: str, params: Query[SearchParams])
     query = params.q.strip()
     ranking = directory.search(query, limit=params.limit)
     view = present_search(directory, ranking, code)
-    shown = list(hotlines.URGENT if view.violence else (hotlines.IMMIGRANT,))
+    national = directory.hotlines
+    shown = list(hotlines.urgent(national) if view.violence else (hotlines.immigrant(national),))
     if ranking.weak:
         # Never an empty answer (decision 0080): the lines that answer in the reader's language
         # now (after 113 and 110 for violence), else all of them.
-        now = hotlines.hotlines_for(code)
-        shown = [*shown, *(h for h in now if h not in shown)] if now else list(hotlines.ALL)
+        now = hotlines.hotlines_for(code, hotlines=national)
+        shown = [*shown, *(h for h in now if h not in shown)] if now else list(national)
     closest = [area_view(directory, slug, code) for slug in ranking.closest]
     with translation.override(code):
         lines = [{"number": h.number, "name": str(h.name), "tel": h.phone.tel_uri} for h in shown]

@@ -2,9 +2,10 @@
 each answers in the reader's language now (decision 0078).
 
 A thin reader over the divisions app's hotline data (``divisions.hotlines``): staff correct the
-numbers and language schedules in the admin; this module caches them per process (a
-correction shows within ``TTL`` seconds everywhere, at once in the process that made it) and
-falls back to the published schedule in ``seeds/hotlines.yaml`` while the database has none.
+numbers and language schedules in the admin, and this module falls back to the published
+schedule in ``seeds/hotlines.yaml`` while the database has none. It keeps no copy: the pages
+read the hotlines held by the cached directory (``Directory.hotlines``), which every server
+rebuilds when a hotline changes (its models bump the directory's generation, decision 0083).
 
 ``PROTECTION``, ``POLICE``, ``IMMIGRANT``, ``URGENT`` and ``ALL`` are still module attributes,
 read from the data when asked for (``__getattr__``).
@@ -13,14 +14,11 @@ read from the data when asked for (``__getattr__``).
 from __future__ import annotations
 
 import datetime
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -33,7 +31,6 @@ from guankao.divisions.hotlines import HotlineInfo, spoken
 from guankao.divisions.hours import TAIPEI, format_hours
 from guankao.tw import Phone, parse_phone
 
-TTL = 300.0  # seconds a process keeps the hotlines before reading them again
 SEED_FILE = Path(guankao.seeds.__file__).resolve().parent / HOTLINES_FILE
 
 # The seeded names, notes and schedule notes, so that makemessages keeps their msgids: the
@@ -94,33 +91,28 @@ def _hotline(info: HotlineInfo) -> Hotline:
     return Hotline(info.number, gettext_lazy(info.name), gettext_lazy(info.note), info)
 
 
-_cache: tuple[float, tuple[Hotline, ...]] | None = None
-_lock = threading.Lock()
-
-
-def forget(**kwargs: Any) -> None:
-    """Drop this process's copy (a hotline was saved or deleted here, or a test rolled back)."""
-    global _cache
-    _cache = None
-
-
-for _model in ("divisions.Hotline", "divisions.HotlineHours"):
-    post_save.connect(forget, sender=_model, weak=False, dispatch_uid=f"hotlines-{_model}-save")
-    post_delete.connect(forget, sender=_model, weak=False, dispatch_uid=f"hotlines-{_model}-del")
-
-
 def national() -> tuple[Hotline, ...]:
-    """The national hotlines in their order: the data's, else the seed file's (no query while
-    the cached copy is fresh; two to read it again)."""
-    global _cache
-    cached = _cache
-    if cached is not None and time.monotonic() - cached[0] < TTL:
-        return cached[1]
-    with _lock:
-        found = data.read_hotlines() or parse_hotlines_file(SEED_FILE)
-        lines = tuple(_hotline(info) for info in found if info.jurisdiction is None)
-        _cache = (time.monotonic(), lines)
-    return lines
+    """The national hotlines in their order: the data's, else the seed file's (two queries;
+    pages take them from their directory, which holds a copy)."""
+    found = data.read_hotlines() or parse_hotlines_file(SEED_FILE)
+    return tuple(_hotline(info) for info in found if info.jurisdiction is None)
+
+
+def urgent(lines: tuple[Hotline, ...]) -> tuple[Hotline, ...]:
+    """The lines shown first for violence (113 and 110), in their order."""
+    return tuple(h for h in lines if h.urgent)
+
+
+def immigrant(lines: tuple[Hotline, ...]) -> Hotline:
+    """The 1990 line of ``lines``."""
+    return _named(lines, "IMMIGRANT")
+
+
+def _named(lines: tuple[Hotline, ...], name: str) -> Hotline:
+    found = next((h for h in lines if h.slug == _SLUGS[name]), None)
+    if found is None:
+        raise AttributeError(f"the {_SLUGS[name]} hotline is not in the data")
+    return found
 
 
 def taipei_now() -> datetime.datetime:
@@ -232,8 +224,5 @@ def __getattr__(name: str) -> Any:
     if name == "ALL":
         return lines
     if name in _SLUGS:
-        found = next((h for h in lines if h.slug == _SLUGS[name]), None)
-        if found is None:
-            raise AttributeError(f"the {_SLUGS[name]} hotline is not in the data")
-        return found
-    return tuple(h for h in lines if h.urgent)
+        return _named(lines, name)
+    return urgent(lines)

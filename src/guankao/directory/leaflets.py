@@ -34,7 +34,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guankao.core.exceptions import GuankaoError
-from guankao.directory import hotlines
 from guankao.directory.languages import BY_CODE, SOURCE, normalise_language
 from guankao.directory.presenters import notice
 from guankao.directory.snapshot import Directory, Shown, build_directory, get_directory
@@ -253,7 +252,7 @@ def leaflet(
         size=size,
         hotlines=tuple(
             HotlineLine(_in(code, h.name), _in(code, h.note), h.phone.national)
-            for h in hotlines.ALL
+            for h in directory.hotlines
         ),
         title=Caption(title, city.tag),
         tasks_heading=_in(code, gettext_lazy("業務內容")),

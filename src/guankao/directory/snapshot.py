@@ -25,6 +25,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from guankao.core.models import Agency, AuditEntry, Jurisdiction
+from guankao.directory.hotlines import Hotline
+from guankao.directory.hotlines import national as national_hotlines
 from guankao.directory.languages import BY_CODE, SOURCE
 from guankao.directory.models import ContentKind, ContentTranslation, TranslationStatus
 from guankao.directory.search import invalidation
@@ -133,6 +135,9 @@ class Directory:
     tasks: Mapping[int, TaskEntry]  # public-facing only
     index: SearchIndex
     internal_tasks: Mapping[int, TaskEntry] = field(default_factory=dict)
+    # The national hotlines, read with the table: the directory's generation moves when a
+    # hotline changes, so every server's pages show a correction at once (decision 0083).
+    hotlines: tuple[Hotline, ...] = ()
 
     def search(self, query: str, *, limit: int = 20) -> Ranking:
         return self.index.search(query, limit=limit)
@@ -271,6 +276,7 @@ def build_directory(slug: str, table: DivisionTable | None = None) -> Directory 
         tasks=task_entries,
         index=index,
         internal_tasks=internal_entries,
+        hotlines=national_hotlines(),
     )
 
 

@@ -76,8 +76,8 @@ def _common(directory: Directory, code: str) -> dict[str, Any]:
         "page_tag": BY_CODE[code].tag,
         "languages": LANGUAGES,
         "translated": code != SOURCE,
-        "all_hotlines": hotlines.ALL,
-        "urgent_hotlines": hotlines.URGENT,
+        "all_hotlines": directory.hotlines,
+        "urgent_hotlines": hotlines.urgent(directory.hotlines),
         "quick_exit_url": QUICK_EXIT_URL,
     }
 
@@ -131,8 +131,8 @@ def home(request: HttpRequest, jurisdiction: str, *, code: str) -> HttpResponse:
         context["closest"] = [
             area_view(directory, slug, code) for slug in ranking.closest if slug in directory.areas
         ]
-        now = hotlines.hotlines_for(code)
-        context["help_hotlines"] = [*now, *(h for h in hotlines.ALL if h not in now)]
+        now = hotlines.hotlines_for(code, hotlines=directory.hotlines)
+        context["help_hotlines"] = [*now, *(h for h in directory.hotlines if h not in now)]
     return render(request, "directory/home.html", context)
 
 

@@ -71,7 +71,7 @@ class HotlineHoursInline(admin.TabularInline[HotlineHours, Hotline]):
 @admin.register(Hotline)
 class HotlineAdmin(AuditedAdmin):
     """The hotlines and their language schedules, which staff correct here (decision 0078);
-    the public pages show a correction within ``directory.hotlines.TTL`` seconds."""
+    the public pages of every server show a correction at once (decision 0083)."""
 
     list_display = ["name", "number", "jurisdiction", "urgent", "position"]
     list_filter = ["jurisdiction", "urgent"]

@@ -54,9 +54,25 @@ def connect() -> None:
     """Watch the models a directory is built from."""
     from guankao.core.models import Agency, Jurisdiction
     from guankao.directory.models import ContentTranslation
-    from guankao.divisions.models import AgencyContact, DivisionTable, ServiceArea, Task
+    from guankao.divisions.models import (
+        AgencyContact,
+        DivisionTable,
+        Hotline,
+        HotlineHours,
+        ServiceArea,
+        Task,
+    )
 
-    models = (Agency, AgencyContact, Jurisdiction, ContentTranslation, DivisionTable, ServiceArea)
+    models = (
+        Agency,
+        AgencyContact,
+        Jurisdiction,
+        ContentTranslation,
+        DivisionTable,
+        ServiceArea,
+        Hotline,
+        HotlineHours,
+    )
     for model in (*models, Task):
         post_save.connect(bump, sender=model, dispatch_uid=f"directory-stale-{model.__name__}")
         post_delete.connect(
