@@ -6,15 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from guankao.core.models import Agency, AuditEntry, Jurisdiction
+from guankao.core.models import Agency, AuditEntry, Jurisdiction, Membership, Role
+from guankao.core.permissions import NotPermitted
 from guankao.divisions.models import DivisionTable, ServiceArea, Task
 from guankao.divisions.rows import TaskRow
 from guankao.divisions.services import (
     division_table_upsert,
+    table_tasks_replace,
     task_upsert,
     tasks_create,
 )
@@ -98,3 +101,24 @@ def test_a_taken_or_invalid_number_writes_nothing(number: int) -> None:
     with pytest.raises(ValidationError, match="警察局 的業務編號"):
         tasks_create(table=table, tasks=bad, actor=None)
     assert (Task.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_the_task_writers_refuse_a_coordinator_of_another_city() -> None:
+    """The role is checked by the services themselves (issue 11, item 5), not only by the pages
+    and the API in front of them; the system (actor None) may always write."""
+    table = new_table(3)
+    hsinchu = Jurisdiction.objects.exclude(slug="keelung").first()
+    stranger = User.objects.create_user("coordinator-elsewhere")
+    Membership.objects.create(user=stranger, role=Role.COORDINATOR, jurisdiction=hsinchu)
+    here = User.objects.create_user("coordinator-here")
+    Membership.objects.create(user=here, role=Role.COORDINATOR, jurisdiction=table.jurisdiction)
+    task = new_tasks(1)[0]
+    fields = vars(task) | {"co_leads": list(task.co_leads)}
+    with pytest.raises(NotPermitted):
+        task_upsert(table=table, **fields, actor=stranger)
+    with pytest.raises(NotPermitted):
+        tasks_create(table=table, tasks=[task], actor=stranger)
+    with pytest.raises(NotPermitted):
+        table_tasks_replace(table=table, tasks=[task], actor=stranger)
+    assert not Task.objects.filter(table=table).exists()
+    assert task_upsert(table=table, **fields, actor=here).text == "第 1 項業務。"

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from guankao.core.models import Agency, AuditEntry, Jurisdiction
-from guankao.core.permissions import Action, ensure_can
+from guankao.core.permissions import Action, Scope, ensure_can
 from guankao.core.services import (
     BATCH,
     Actor,
@@ -283,8 +283,9 @@ def task_upsert(
 
     ``audience`` None keeps an existing task's audience and gives a new one the rule's default
     (``audience.default_audience``). A new text is announced (``signals.task_texts_changed``)
-    so that its translations follow it.
+    so that its translations follow it. Raises ``NotPermitted`` without the role.
     """
+    ensure_can(actor, Action.DATA_EDIT, Scope(table.jurisdiction_id))
     old = (
         Task.objects.filter(table=table, agency=agency, number=number)
         .values_list("text", "audience")
@@ -327,8 +328,11 @@ def tasks_create(*, table: DivisionTable, tasks: Sequence[TaskRow], actor: Actor
     new task (``create``, then ``set_co_leads`` when it has co-lead agencies).
 
     For imports and version copies: a query per row made a 5,000-row table take over half a
-    minute. Raises ``ValidationError`` when a task is invalid or its number is taken.
+    minute. Raises ``ValidationError`` when a task is invalid or its number is taken, and
+    ``NotPermitted`` without the role.
     """
+    # The scope from the id: the table's jurisdiction is not read for the system (actor None).
+    ensure_can(actor, Action.DATA_EDIT, Scope(table.jurisdiction_id))
     taken = set(Task.objects.filter(table=table).values_list("agency_id", "number"))
     for new in tasks:
         if (new.agency.pk, new.number) in taken or new.number < 1:
@@ -416,8 +420,10 @@ def table_tasks_replace(
     same rows again write nothing. The seed data file and imports both write through here.
 
     Returns the tasks in the order given. Raises ``TaskRowInvalid`` when a changed task breaks a
-    rule and ``ValidationError`` when a new one does; nothing is written then.
+    rule, ``ValidationError`` when a new one does and ``NotPermitted`` without the role; nothing
+    is written then.
     """
+    ensure_can(actor, Action.DATA_EDIT, Scope(table.jurisdiction_id))
     # What the table holds already, read once: a task that would not change is not written
     # (nor looked up again), so re-loading a corrected 5,000-row table stays quick.
     existing = {
