@@ -51,6 +51,26 @@ def test_published_report_is_public_json(client: Client) -> None:
     assert (first["target"], first["actual"], first["unit"]) == (6300, 7048, "人次")
 
 
+def test_the_report_json_gives_the_ids_a_patch_needs(client: Client) -> None:
+    """An integrator finds a measure in the report and patches it by its id, without reading
+    the database (issue 16)."""
+    client.force_login(factories.staff_user())
+    factories.open_correction()
+    plan = client.get(REPORT).json()["plans"][7]
+    indicator = plan["indicators"][4]
+    measure = indicator["measures"][0]
+    expected = seed_measure(8, 5)
+    assert (plan["id"], indicator["id"], measure["id"]) == (
+        expected.indicator.plan_id,
+        expected.indicator_id,
+        expected.pk,
+    )
+    response = patch(client, expected, {"actual": 400})
+    assert response.status_code == 200, response.content
+    again = client.get(REPORT).json()["plans"][7]["indicators"][4]["measures"][0]
+    assert (again["id"], again["actual"]) == (measure["id"], 400)
+
+
 def test_unknown_department_or_year_is_404_with_a_message(client: Client) -> None:
     response = client.get("/api/v1/performance/reports/nowhere/108")
     assert response.status_code == 404

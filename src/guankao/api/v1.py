@@ -18,7 +18,7 @@ from guankao.core.exceptions import GuankaoError
 
 api = NinjaAPI(
     title="guankao API",
-    version="1.1",  # MAJOR.MINOR: docs/api.md, Versions
+    version="1.2",  # MAJOR.MINOR: docs/api.md, Versions
     description="分工表、服務導覽與施政績效的 JSON API。Division tables, the service directory and "
     "performance reports of Taiwan's local governments.",
     renderer=UnicodeJSONRenderer(),

@@ -57,6 +57,9 @@ router = Router(tags=["performance"])
 
 
 class MeasureOut(Schema):
+    # The row's stable id (PATCH /performance/measures/{id} and the lists); null only in a
+    # report read from a data file, which has no rows.
+    id: int | None
     position: int
     label: str
     kind: str
@@ -74,6 +77,7 @@ class MeasureOut(Schema):
 
 
 class IndicatorOut(Schema):
+    id: int | None
     number: int
     text: str
     standard_text: str
@@ -90,6 +94,7 @@ class RateOut(Schema):
 
 
 class PlanOut(Schema):
+    id: int | None
     number: int
     label: str
     name: str

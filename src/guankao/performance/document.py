@@ -319,6 +319,7 @@ def measure_json(m: MeasureData, *, as_of: Any) -> dict[str, Any]:
     else:
         met = rules.milestone_met(m, as_of=as_of)
     return {
+        "id": m.id,
         "position": m.position,
         "label": m.label,
         "kind": m.kind,
@@ -345,6 +346,7 @@ def data(report: ReportData) -> dict[str, Any]:
         rate = comparisons[plan.number]
         plans.append(
             {
+                "id": plan.id,
                 "number": plan.number,
                 "label": plan.label,
                 "name": plan.name,
@@ -361,6 +363,7 @@ def data(report: ReportData) -> dict[str, Any]:
                 },
                 "indicators": [
                     {
+                        "id": indicator.id,
                         "number": indicator.number,
                         "text": indicator.text,
                         "standard_text": indicator.standard_text,
