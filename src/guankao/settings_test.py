@@ -21,3 +21,6 @@ GUANKAO_REQUIRE_2FA = False
 GUANKAO_FORCE_INITIAL_PASSWORD_CHANGE = False
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
+# The page cache keeps pages across tests, whose rollbacks take its generations back and whose
+# factories write without bumping them: off, tests/core/test_page_cache.py turns it on.
+GUANKAO_PAGE_CACHE = False
