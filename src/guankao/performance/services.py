@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guankao.core import page_cache
 from guankao.core.models import Agency, AuditEntry
 from guankao.core.permissions import Action, ensure_can
 from guankao.core.services import (
@@ -60,6 +61,10 @@ from guankao.performance.state import TRANSITIONS, Transition
 from guankao.tw import to_roc_year
 
 M = TypeVar("M", bound=models.Model)
+
+# The cache generation of the public report pages and downloads (views/public.py, decision
+# 0085): moved in the transaction of every status change and every revision published.
+PUBLISHED_PAGES = "published"
 
 
 Owned = Agency | Plan | Indicator | Measure | PerformanceReport
@@ -873,6 +878,7 @@ def report_transition(
         audit_record(actor=actor, action="reason", obj=current, after={"reason": text})
     if row.name in (Transition.PUBLISH, Transition.REPUBLISH):
         _revision_publish(report=current, reason=correction, actor=actor)
+    page_cache.bump(PUBLISHED_PAGES)
     report.status = current.status
     report.correction_reason = current.correction_reason
     return current
@@ -925,6 +931,7 @@ def _revision_publish(*, report: PerformanceReport, reason: str, actor: Actor) -
             )
         )
     ReportRevisionFile.objects.bulk_create(files)
+    page_cache.bump(PUBLISHED_PAGES)
     audit_record(
         actor=actor,
         action="publish revision",
@@ -1024,6 +1031,8 @@ def reports_publish(*, reports: Sequence[PerformanceReport], actor: Actor) -> li
         revision.full_clean(exclude=["report"], validate_unique=False, validate_constraints=False)
         revisions_made.append(revision)
     ReportRevision.objects.bulk_create(revisions_made, batch_size=200)
+    if revisions_made:
+        page_cache.bump(PUBLISHED_PAGES)
     AuditEntry.objects.bulk_create(
         [
             audit_entry(

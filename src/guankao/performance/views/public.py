@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from guankao.core.page_cache import published_page
 from guankao.core.permissions import Action, can
 from guankao.documents.formats import FORMATS
 from guankao.documents.render import html as html_renderer
@@ -102,6 +103,7 @@ def _shown_data(request: HttpRequest, report: PerformanceReport) -> tuple[Report
     return data, selectors.reads_published(report, staff=staff) and report.status in PUBLIC_STATUSES
 
 
+@published_page(services.PUBLISHED_PAGES)
 @explains_missing
 def report_page(request: HttpRequest, org: str, year: int) -> HttpResponse:
     """The report in the official layout with its downloads, its 勘誤 notices and earlier
@@ -143,6 +145,7 @@ def file_response(content: bytes, fmt: str, title: str) -> HttpResponse:
     return response
 
 
+@published_page(services.PUBLISHED_PAGES)
 @explains_missing
 def download(request: HttpRequest, org: str, year: int, fmt: str) -> HttpResponse:
     """The report as a file in one of its formats (same access as the report page): once
@@ -161,6 +164,7 @@ def download(request: HttpRequest, org: str, year: int, fmt: str) -> HttpRespons
     return file_response(content, fmt, report.title)
 
 
+@published_page(services.PUBLISHED_PAGES)
 @explains_missing
 def revision_download(
     request: HttpRequest, org: str, year: int, number: int, fmt: str
