@@ -16,8 +16,10 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
 from guankao.core.models import Jurisdiction
+from guankao.core.page_cache import not_cached, published_page
 from guankao.directory import hotlines
 from guankao.directory.forms import SearchForm
+from guankao.directory.search import invalidation
 from guankao.directory.languages import BY_CODE, LANGUAGES, SOURCE, normalise_language
 from guankao.directory.presenters import (
     agency_view,
@@ -36,6 +38,16 @@ View = Callable[..., HttpResponse]
 # Where the quick exit goes (decision 0076): a page that says nothing about what was read and
 # is common in anyone's history. A plain link without JavaScript; with it, location.replace.
 QUICK_EXIT_URL = "https://www.google.com.tw/"
+
+
+def _minute() -> str:
+    """The page cache's clock (decision 0085): the pages say which hotlines answer now."""
+    return hotlines.taipei_now().strftime("%Y%m%d%H%M")
+
+
+# Anonymous readers get these pages from the page cache, stale when the directory's generation,
+# the newest audit entry or the minute moves (decision 0085).
+directory_page = published_page(invalidation.NAME, clock=_minute)
 
 
 def page_language(request: HttpRequest) -> str:
@@ -82,6 +94,7 @@ def _common(directory: Directory, code: str) -> dict[str, Any]:
     }
 
 
+@directory_page
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """The jurisdictions that have a directory: a table version in force (not only drafts)."""
@@ -103,6 +116,7 @@ def index(request: HttpRequest) -> HttpResponse:
         )
 
 
+@directory_page
 @require_safe
 @in_page_language
 def home(request: HttpRequest, jurisdiction: str, *, code: str) -> HttpResponse:
@@ -133,9 +147,12 @@ def home(request: HttpRequest, jurisdiction: str, *, code: str) -> HttpResponse:
         ]
         now = hotlines.hotlines_for(code, hotlines=directory.hotlines)
         context["help_hotlines"] = [*now, *(h for h in directory.hotlines if h not in now)]
-    return render(request, "directory/home.html", context)
+    response = render(request, "directory/home.html", context)
+    # A weak answer is counted on every asking (decision 0082): never from the page cache.
+    return not_cached(response) if context.get("weak") else response
 
 
+@directory_page
 @require_safe
 @in_page_language
 def area(request: HttpRequest, jurisdiction: str, area: str, *, code: str) -> HttpResponse:
@@ -151,6 +168,7 @@ def area(request: HttpRequest, jurisdiction: str, area: str, *, code: str) -> Ht
     return render(request, "directory/area.html", context)
 
 
+@directory_page
 @require_safe
 @in_page_language
 def agency(request: HttpRequest, jurisdiction: str, agency: str, *, code: str) -> HttpResponse:
