@@ -18,9 +18,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest.mark.expression import Expression
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import transaction
@@ -30,6 +32,7 @@ from pytest_django.plugin import blocking_manager_key
 
 from guankao.cycles.demo import load_demo as load_cycles_demo
 from guankao.site.demo import load_seed_documents
+from tests import db_template
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the live
 # server fixtures are still synchronous and safe there.
@@ -84,6 +87,23 @@ def _loading_once_last(items: list[pytest.Item]) -> list[pytest.Item]:
     return ordered
 
 
+# Modules marked ``slow`` as a whole whose import alone takes seconds (schemathesis loads the
+# OpenAPI schema at import): not even imported when the ``-m`` expression leaves ``slow`` out.
+SLOW_TO_IMPORT = frozenset({Path(__file__).parent / "api" / "test_schemathesis.py"})
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Skip importing the ``SLOW_TO_IMPORT`` modules when ``-m`` deselects ``slow`` anyway."""
+    if collection_path not in SLOW_TO_IMPORT or not config.option.markexpr:
+        return None
+    expression = Expression.compile(config.option.markexpr)
+    return not expression.evaluate(_marks_of_a_slow_module) or None
+
+
+def _marks_of_a_slow_module(name: str, /, **kwargs: str | int | bool | None) -> bool:
+    return name in ("slow", "django_db")
+
+
 _EMPTIED = pytest.StashKey[bool]()
 
 
@@ -119,12 +139,29 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+def _test_db_template(django_db_blocker: Any) -> db_template.Template | None:
+    """The saved copy of the migrated and seeded test database (``make test-fast`` only, see
+    tests/db_template.py), installed before pytest-django creates the test database."""
+    with django_db_blocker.unblock():
+        found = db_template.template()
+    if found is not None:
+        found.install()
+    return found
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    _test_db_template: db_template.Template | None, django_db_setup: None, django_db_blocker: Any
+) -> Iterator[None]:
     """Load the seed documents once; each test then runs inside a transaction that is rolled
     back. The sample reporting period of ``guankao demo`` is left out: the cycles tests load it
     through their own fixture when they need it."""
-    with django_db_blocker.unblock():
-        load_seed_documents()
+    template = _test_db_template
+    if template is None or not template.restored:
+        with django_db_blocker.unblock():
+            load_seed_documents()
+            if template is not None:
+                template.save()
     yield
 
 
