@@ -357,3 +357,46 @@ def test_an_admin_edit_through_one_server_is_found_by_the_other(deployment: Depl
     assert after.status == 200
     assert NEW_NAME in _results(after)
     assert NEW_NAME in reader.get(b + "/directory/keelung/areas/health-care/").text
+
+
+ERRATUM = "八.5 實際值誤植（兩台伺服器）"
+PUBLISH_ERRATUM = f"""
+from decimal import Decimal
+from guankao.performance import services
+from guankao.performance.models import Measure, PerformanceReport
+
+report = PerformanceReport.objects.get(department__slug="hsinchu-social", year=2019)
+report = services.report_transition(report=report, transition="correct", reason={ERRATUM!r}, actor=None)
+measure = Measure.objects.get(indicator__plan__department__slug="hsinchu-social",
+    indicator__plan__year=2019, indicator__plan__number=8, indicator__number=5)
+services.measure_update(measure=measure, data={{"actual": Decimal(400)}}, actor=None)
+services.report_transition(report=report, transition="republish", actor=None)
+"""
+
+
+def test_an_erratum_published_elsewhere_shows_at_once_on_both_servers(
+    deployment: Deployment,
+) -> None:
+    """Both servers serve the report page from their page caches (decision 0085); an erratum
+    committed by a third process shows on the very next request to each."""
+    report = "/performance/hsinchu-social/108/"
+    reader = Browser()
+    for base in deployment.servers.values():
+        reader.get(base + report)
+        cached = reader.get(base + report)
+        assert (cached.status, cached.header("X-Page-Cache")) == (200, "hit")
+        assert ERRATUM not in cached.text
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "guankao.settings",
+        "DATABASE_URL": deployment.database_url,
+        "SECRET_KEY": "two-servers-test-key",
+    }
+    done = subprocess.run(
+        [GUANKAO, "shell", "-c", PUBLISH_ERRATUM], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    for base in deployment.servers.values():
+        page = reader.get(base + report)
+        assert (page.status, page.header("X-Page-Cache")) == (200, "miss")
+        assert ERRATUM in page.text
