@@ -8,7 +8,7 @@ in docs/roles.md is the matrix, and that no page or endpoint of cycles is missin
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,17 +16,18 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, reverse
 
 from guankao.core.models import AuditEntry, Role
 from guankao.core.permissions import MATRIX, Action, matrix_markdown
 from guankao.cycles import services
 from guankao.cycles.apis import router
-from guankao.cycles.models import Attachment, Submission, SubmissionStatus
+from guankao.cycles.models import Attachment, ReportingPeriod, Submission, SubmissionStatus
 from guankao.cycles.selectors import submission_whole
 from guankao.cycles.state import Transition
 from guankao.cycles.urls import urlpatterns
+from tests.conftest import rolled_back_at_the_end
 from tests.cycles.conftest import Demo, complete_tasks, fill_and_submit
 
 pytestmark = pytest.mark.django_db
@@ -200,11 +201,20 @@ CASES = [
 ]  # fmt: skip
 
 
-def _prepare(demo: Demo, case: Case) -> Ctx:
+def _state_of(case: Case) -> str:
+    """The state the 警察局 submission must be in for ``case``."""
+    if case.name == "attachment":
+        return "attachment"
+    if case.state == S.DRAFT and "submit" in case.name:
+        return "complete"
+    return str(case.state)
+
+
+def _put_in_state(demo: Demo, state: str) -> None:
     police = demo.submission("keelung-police")
     reporter, coordinator = demo.user("demo-reporter-police"), demo.user("demo-coordinator")
     whole = submission_whole(police.pk)
-    if case.name == "attachment":
+    if state == "attachment":
         entry = whole.task_entries.all()[0]
         pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
         services.submission_save_draft(
@@ -213,20 +223,37 @@ def _prepare(demo: Demo, case: Case) -> Ctx:
             tasks={entry.pk: services.TaskInput(narrative="附件", new_files=[pdf])},
             actor=reporter,
         )
-    if case.state == S.DRAFT and "submit" in case.name:
+    if state == "complete":
         services.submission_save_draft(
             submission=whole,
             expected_version=whole.version,
             tasks=complete_tasks(whole),
             actor=reporter,
         )
-    if case.state in (S.SUBMITTED, S.APPROVED):
+    if state in (S.SUBMITTED, S.APPROVED):
         fill_and_submit(police, reporter)
-    if case.state == S.APPROVED:
+    if state == S.APPROVED:
         services.submission_transition(
             transition=Transition.APPROVE, submission=police, actor=coordinator
         )
-    return Ctx(demo=demo, submission=Submission.objects.with_scope().get(pk=police.pk))
+
+
+@pytest.fixture(scope="class")
+def police_in_state_once(
+    request: pytest.FixtureRequest,
+    cycles_demo_once: list[tuple[str, str, str]],
+    django_db_blocker: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Path]:
+    """The 警察局 submission put in the state ``request.param`` (see ``_state_of``) once for
+    all the cases that need it, rolled back when they are done; each case's own writes are undone
+    after it by its ``db`` transaction. Returns the media directory holding the attachment."""
+    media = tmp_path_factory.mktemp("media")
+    with rolled_back_at_the_end(django_db_blocker):
+        period = ReportingPeriod.objects.get(jurisdiction__slug="keelung", code="113H1")
+        with override_settings(MEDIA_ROOT=media):
+            _put_in_state(Demo(period=period, credentials=list(cycles_demo_once)), request.param)
+        yield media
 
 
 def _request(client: Client, case: Case, ctx: Ctx) -> Any:
@@ -252,54 +279,75 @@ def _expected_in_list(case: Case, who: str) -> bool:
     return who == "reporter_a" if case.name == "home" else expected(case.action, who)
 
 
-@pytest.mark.parametrize("who", list(PEOPLE))
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_role_matrix(case: Case, who: str, demo: Demo, client_for: Callable[[str | None], Client],
-                     settings: Any, tmp_path: Path) -> None:  # fmt: skip
-    settings.MEDIA_ROOT = tmp_path
-    ctx = _prepare(demo, case)
-    username = PEOPLE[who][0]
-    client = client_for(username)
-    before = (AuditEntry.objects.count(), Submission.objects.get(pk=ctx.submission.pk).version)
-    mail.outbox.clear()
-    response = _request(client, case, ctx)
-    after = (AuditEntry.objects.count(), Submission.objects.get(pk=ctx.submission.pk).version)
-    allowed = expected(case.action, who)
+BY_STATE = sorted(CASES, key=_state_of)
 
-    if case.name in ("home", "submission_list", "period_list"):
-        # Open to anyone signed in; the rows are what the matrix lets them see.
-        if username is None:
-            assert response.status_code in (302, 401)
-        else:
-            assert response.status_code == 200
-            visible = _visible_in_list(case, response, ctx)
-            assert visible == _expected_in_list(case, who), response.content[:300]
-        return
 
-    if allowed:
-        assert response.status_code in (200, 201, 302), (
-            response.status_code,
-            response.content[:500],
-        )
-        if case.writes:
-            assert after[0] > before[0], "an allowed write leaves an audit entry"
-        else:
-            assert after == before
-        if not case.api and response.status_code == 302:
-            assert "/accounts/login/" not in response["Location"]
-    else:
-        if username is None:
-            if case.api:
-                assert response.status_code == 401
+class TestRoleMatrix:
+    """Cases grouped by the state they need (the class-scoped ``police_in_state_once``), so each
+    state is made once instead of once per case and role."""
+
+    @pytest.mark.parametrize("who", list(PEOPLE))
+    # Class scope, so that the state stays from one case to the next that needs the same.
+    @pytest.mark.parametrize(
+        ("case", "police_in_state_once"),
+        [(c, _state_of(c)) for c in BY_STATE],
+        ids=[c.name for c in BY_STATE],
+        indirect=["police_in_state_once"],
+        scope="class",
+    )
+    def test_role_matrix(
+        self,
+        case: Case,
+        who: str,
+        police_in_state_once: Path,
+        demo: Demo,
+        client_for: Callable[[str | None], Client],
+        settings: Any,
+    ) -> None:
+        settings.MEDIA_ROOT = police_in_state_once
+        ctx = Ctx(demo=demo, submission=demo.submission("keelung-police"))
+        username = PEOPLE[who][0]
+        client = client_for(username)
+        before = (AuditEntry.objects.count(), Submission.objects.get(pk=ctx.submission.pk).version)
+        mail.outbox.clear()
+        response = _request(client, case, ctx)
+        after = (AuditEntry.objects.count(), Submission.objects.get(pk=ctx.submission.pk).version)
+        allowed = expected(case.action, who)
+
+        if case.name in ("home", "submission_list", "period_list"):
+            # Open to anyone signed in; the rows are what the matrix lets them see.
+            if username is None:
+                assert response.status_code in (302, 401)
             else:
-                assert response.status_code == 302
-                assert response["Location"].startswith("/accounts/login/")
+                assert response.status_code == 200
+                visible = _visible_in_list(case, response, ctx)
+                assert visible == _expected_in_list(case, who), response.content[:300]
+            return
+
+        if allowed:
+            assert response.status_code in (200, 201, 302), (
+                response.status_code,
+                response.content[:500],
+            )
+            if case.writes:
+                assert after[0] > before[0], "an allowed write leaves an audit entry"
+            else:
+                assert after == before
+            if not case.api and response.status_code == 302:
+                assert "/accounts/login/" not in response["Location"]
         else:
-            assert response.status_code == 403, (response.status_code, response.content[:300])
-            if not case.api:
-                assert "沒有權限" in response.content.decode()
-        assert after == before, "a refused request writes nothing"
-        assert mail.outbox == []
+            if username is None:
+                if case.api:
+                    assert response.status_code == 401
+                else:
+                    assert response.status_code == 302
+                    assert response["Location"].startswith("/accounts/login/")
+            else:
+                assert response.status_code == 403, (response.status_code, response.content[:300])
+                if not case.api:
+                    assert "沒有權限" in response.content.decode()
+            assert after == before, "a refused request writes nothing"
+            assert mail.outbox == []
 
 
 # Pages whose matrix needs a department's period (the demo has none): tested in their own module.
