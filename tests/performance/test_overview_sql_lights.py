@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -29,6 +31,7 @@ from guankao.performance.models import (
 from guankao.performance.scorecard import Legend, Light, light_of
 from guankao.performance.services import department_rate_method_set
 from guankao.performance.synthetic import Sizes, load_country
+from tests.conftest import rolled_back_at_the_end
 from tests.performance import factories
 
 pytestmark = pytest.mark.django_db
@@ -197,10 +200,20 @@ def test_each_light_on_its_last_cent_under_the_default_legend(indicator_id: int)
 SMALL = Sizes(jurisdictions=3, years=2, departments=4, plans=6, indicators=4)
 
 
-def test_the_counts_per_report_equal_the_scorecards_over_the_country() -> None:
+@pytest.fixture(scope="module")
+def small_country_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The SMALL synthetic country, loaded once for the tests below and rolled back after them;
+    each test's own changes are undone by its ``db`` transaction."""
+    with rolled_back_at_the_end(django_db_blocker):
+        load_country(sizes=SMALL, actor=None)
+        yield
+
+
+def test_the_counts_per_report_equal_the_scorecards_over_the_country(
+    small_country_once: None,
+) -> None:
     """Every report of the synthetic country, under a jurisdiction's own legend and the
     default: the database's counts, shortfalls and unreviewed equal the Python scorecard's."""
-    load_country(sizes=SMALL, actor=None)
     taipei = Jurisdiction.objects.get(slug="sim-taipei")
     LightLegend.objects.create(
         jurisdiction=taipei, green_at=Decimal("95.5"), yellow_at=Decimal("70.0")
@@ -240,10 +253,9 @@ def test_the_counts_per_report_equal_the_scorecards_over_the_country() -> None:
     assert all(seen.values()), seen
 
 
-def test_the_national_view_reads_no_measure_rows() -> None:
+def test_the_national_view_reads_no_measure_rows(small_country_once: None) -> None:
     """What the speed fix is for: the national page's queries return a row per department,
     not per measure."""
-    load_country(sizes=SMALL, actor=None)
     with CaptureQueriesContext(connection) as captured:
         overview.national_year(roc_year=113)
     assert not any(
@@ -252,11 +264,12 @@ def test_the_national_view_reads_no_measure_rows() -> None:
     )
 
 
-def test_a_department_whose_rate_comes_from_its_measures_is_counted_in_python_alike() -> None:
+def test_a_department_whose_rate_comes_from_its_measures_is_counted_in_python_alike(
+    small_country_once: None,
+) -> None:
     """Staff reading a draft whose 執行率 is the measures' capped mean: that report's measures
     are read (the rate needs them) and counted by ``light_of``; the others by the database. Both
     give the scorecard's counts, and the 執行率 is the report's own."""
-    load_country(sizes=SMALL, actor=None)
     draft = PerformanceReport.objects.select_related("department__jurisdiction").get(
         department__slug="sim-taipei-education", year=2024
     )
@@ -282,11 +295,12 @@ def test_a_department_whose_rate_comes_from_its_measures_is_counted_in_python_al
     assert shown.live and shown.execution is not None
 
 
-def test_a_published_report_keeps_the_rate_method_it_was_published_with() -> None:
+def test_a_published_report_keeps_the_rate_method_it_was_published_with(
+    small_country_once: None,
+) -> None:
     """Each revision keeps its 執行率 method in a column (read by the overviews instead of the
     revision's JSON): a department that changes its method after publishing changes its drafts,
     not what the public reads of its published year."""
-    load_country(sizes=SMALL, actor=None)
     published = (
         PerformanceReport.objects.filter(status="published", year=2024)
         .select_related("department__jurisdiction")
@@ -297,9 +311,7 @@ def test_a_published_report_keeps_the_rate_method_it_was_published_with() -> Non
     revision = published.revisions.get()
     assert revision.rate_method == "reported"
     kept = selectors.shown_report_data(published, staff=False)
-    department_rate_method_set(
-        department=published.department, rate_method="measures", actor=None
-    )
+    department_rate_method_set(department=published.department, rate_method="measures", actor=None)
     city = overview.city_year(jurisdiction=published.department.jurisdiction, roc_year=113)
     line = next(line for line in city.lines if line.report.pk == published.pk)
     assert not line.live
