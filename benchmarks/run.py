@@ -55,6 +55,8 @@ def load(path: Path) -> str:
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
+    # Registered before it runs, as an import would: dataclasses look their module up.
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     section: str = module.run()
     return section.strip()
