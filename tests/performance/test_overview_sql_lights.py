@@ -237,7 +237,7 @@ def test_the_counts_per_report_equal_the_scorecards_over_the_country(
         .select_related("department__jurisdiction")
         .order_by("pk")
     )
-    legends = overview.legends_of({r.department.jurisdiction_id for r in reports})
+    legends = overview._legends({r.department.jurisdiction_id for r in reports})
     assert legends == {taipei.pk: Legend(green_at=Decimal("95.5"), yellow_at=Decimal("70.0"))}
     seen = dict.fromkeys(Light, 0)
     for year in {r.year for r in reports}:

@@ -6,13 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _backfill_revisions(sender: AppConfig, **kwargs: Any) -> None:
-    """Reports published before revisions were kept get their first one (decision 0067), and
-    revisions published before tallies were kept get theirs (decision 0087): the migrations
-    themselves cannot run the app's code."""
-    from guankao.performance.services import revision_tallies_refresh, revisions_backfill
+    """Reports published before revisions were kept get their first one (decision 0067): the
+    migration itself cannot render documents (no app code inside migrations)."""
+    from guankao.performance.services import revisions_backfill
 
     revisions_backfill()
-    revision_tallies_refresh()
 
 
 class PerformanceConfig(AppConfig):

@@ -429,41 +429,6 @@ class ReportRevisionFile(AppendOnlyModel):
         return f"{self.revision}.{self.format}"
 
 
-class RevisionTally(models.Model):
-    """What the overviews show of a published revision, counted once when it is published
-    (decision 0087): the scorecard's counts by light under the legend then in force, below
-    target, unreviewed, budget and 執行率. A revision never changes, so neither does this,
-    except that a jurisdiction may change its legend: a row counted under another legend is
-    not used (the overviews count that report from its tables) until
-    ``services.revision_tallies_refresh`` counts it again (after every ``migrate``)."""
-
-    revision = models.OneToOneField(
-        ReportRevision,
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="tally",
-        verbose_name=_("版次"),
-    )
-    green_at = models.DecimalField(_("綠燈下限（%）"), max_digits=5, decimal_places=1)
-    yellow_at = models.DecimalField(_("黃燈下限（%）"), max_digits=5, decimal_places=1)
-    green = models.PositiveIntegerField(_("綠燈"))
-    yellow = models.PositiveIntegerField(_("黃燈"))
-    red = models.PositiveIntegerField(_("紅燈"))
-    white = models.PositiveIntegerField(_("無燈號"))
-    unreviewed = models.PositiveIntegerField(_("未檢討"))
-    budget_thousands = models.BigIntegerField(_("預算金額（千元）"))
-    # As text: the 執行率 is a quotient with Decimal's 28 digits, and the overviews must show
-    # exactly what the scorecard computes; empty when the report has none.
-    execution = models.CharField(_("執行率（%）"), max_length=60, blank=True)
-
-    class Meta:
-        verbose_name = _("公開版次統計")
-        verbose_name_plural = _("公開版次統計")
-
-    def __str__(self) -> str:
-        return f"{self.revision}：{self.green}/{self.yellow}/{self.red}/{self.white}"
-
-
 class KeyAchievement(models.Model):
     """One numbered item of 年度重要施政具體事蹟 (伍)."""
 

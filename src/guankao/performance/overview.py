@@ -45,7 +45,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext as _
 
 from guankao.core.models import Agency, Jurisdiction
-from guankao.performance import revisions, rules, tallies
+from guankao.performance import revisions, rules
 from guankao.performance.exceptions import NotFound
 from guankao.performance.models import (
     PUBLIC_STATUSES,
@@ -331,9 +331,8 @@ def _visible(
     return shown
 
 
-def _latest_revisions(report_ids: list[int]) -> dict[int, tuple[int, str, tallies.Stored | None]]:
-    """The last revision of each report: (its id, the 執行率 method it was published with, its
-    tally if it has one)."""
+def _latest_revisions(report_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """The last revision of each report: (its id, the 執行率 method it was published with)."""
     if not report_ids:
         return {}
     last = (
@@ -344,14 +343,9 @@ def _latest_revisions(report_ids: list[int]) -> dict[int, tuple[int, str, tallie
     rows = (
         ReportRevision.objects.filter(report_id__in=report_ids, number=Subquery(last))
         .order_by()
-        .values_list(
-            "report_id", "pk", "rate_method", *(f"tally__{name}" for name in tallies.FIELDS)
-        )
+        .values_list("report_id", "pk", "rate_method")
     )
-    return {
-        report_id: (pk, method or RateMethod.REPORTED, tallies.stored_values(stored))
-        for report_id, pk, method, *stored in rows
-    }
+    return {report_id: (pk, method or RateMethod.REPORTED) for report_id, pk, method in rows}
 
 
 def _from_tables(
@@ -491,8 +485,7 @@ def _from_tables(
 _REVIEWED = ReviewData(reason="", improvement="")
 
 
-def legends_of(jurisdiction_ids: set[int]) -> dict[int, Legend]:
-    """The 燈號 thresholds of each jurisdiction that has its own (the others use ``Legend()``)."""
+def _legends(jurisdiction_ids: set[int]) -> dict[int, Legend]:
     return {
         row.jurisdiction_id: Legend(green_at=row.green_at, yellow_at=row.yellow_at)
         for row in LightLegend.objects.filter(jurisdiction_id__in=jurisdiction_ids)
@@ -542,8 +535,7 @@ def report_lines(
     """The overview line of each report the reader may see, all of Gregorian ``year``: at most
     nine queries besides ``reports`` itself (which should select department and jurisdiction),
     whatever their number; four when every report uses the reported 執行率 and none is being
-    corrected; two when every one is published and was counted under the legend in force
-    (``tallies``)."""
+    corrected."""
     shown = _visible(reports, sees_drafts)
     if not shown:
         return []
@@ -565,27 +557,13 @@ def report_lines(
     methods = {
         r.pk: settings.get(r.department_id, RateMethod.REPORTED)
         if live
-        else latest.get(r.pk, (0, RateMethod.REPORTED, None))[1]
+        else latest.get(r.pk, (0, RateMethod.REPORTED))[1]
         for r, live in shown
     }
-    legends = legends_of({r.department.jurisdiction_id for r, _live in shown})
+    tables = [r for r, _live in shown if r.pk not in from_json]
+    legends = _legends({r.department.jurisdiction_id for r, _live in shown})
     counted: dict[int, Tally] = {}
     sums: dict[int, tuple[int, Decimal | None]] = {}
-    if not with_cards:
-        # A published report counted when it was published, under the legend still in force,
-        # needs no rows at all (decision 0087).
-        for report, live in shown:
-            stored = None if live else latest.get(report.pk, (0, "", None))[2]
-            legend = legends.get(report.department.jurisdiction_id) or Legend()
-            if (
-                stored is not None
-                and report.status == ReportStatus.PUBLISHED
-                and tallies.matches(stored, legend)
-            ):
-                counts, below, unreviewed, total, budget, execution = tallies.unpack(stored)
-                counted[report.pk] = (counts, below, unreviewed, total)
-                sums[report.pk] = (budget, execution)
-    tables = [r for r, _live in shown if r.pk not in from_json and r.pk not in sums]
     if with_cards:
         data = _from_tables(tables, year, methods)
     else:
@@ -600,12 +578,12 @@ def report_lines(
         data.update(_from_tables(by_budget, year, methods, with_measures=False))
         if by_reported:
             summed = plan_sums_in_sql({r.department_id for r in by_reported}, year)
-            sums.update({r.pk: summed.get(r.department_id, (0, None)) for r in by_reported})
+            sums = {r.pk: summed.get(r.department_id, (0, None)) for r in by_reported}
         by_plans = by_budget + by_reported
         if by_plans:
             tallied = tallies_in_sql({r.department_id for r in by_plans}, year, legends)
             empty: Tally = (dict.fromkeys(Light, 0), 0, 0, 0)
-            counted.update({r.pk: tallied.get(r.department_id, empty) for r in by_plans})
+            counted = {r.pk: tallied.get(r.department_id, empty) for r in by_plans}
     if from_json:
         kept = (
             ReportRevision.objects.filter(

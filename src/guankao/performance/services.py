@@ -31,7 +31,7 @@ from guankao.core.services import (
     upsert,
 )
 from guankao.performance import document as performance_document
-from guankao.performance import overview, revisions, rules, selectors, tallies
+from guankao.performance import revisions, rules, selectors
 from guankao.performance.exceptions import (
     InvalidInput,
     InvalidTransition,
@@ -54,12 +54,9 @@ from guankao.performance.models import (
     ReportRevision,
     ReportRevisionFile,
     ReportStatus,
-    RevisionTally,
     ShortfallReview,
 )
-from guankao.performance.report_model import ReportData
 from guankao.performance.rows import PlanRow
-from guankao.performance.scorecard import Legend
 from guankao.performance.state import TRANSITIONS, Transition
 from guankao.tw import to_roc_year
 
@@ -922,9 +919,6 @@ def _revision_publish(*, report: PerformanceReport, reason: str, actor: Actor) -
     )
     revision.full_clean()
     revision.save()
-    tallies.tally_of(revision.pk, data, selectors.legend_of(report.department)).save(
-        force_insert=True
-    )
     files = []
     for name in performance_document.FORMATS:
         content = performance_document.render(data, name)
@@ -1010,7 +1004,6 @@ def reports_publish(*, reports: Sequence[PerformanceReport], actor: Actor) -> li
     not run (as for a seed file's status, :func:`report_status_load`).
     """
     revisions_made: list[ReportRevision] = []
-    published_data: list[ReportData] = []
     now = timezone.now()
     for report in reports:
         _ensure_can_edit(actor, report)
@@ -1037,20 +1030,7 @@ def reports_publish(*, reports: Sequence[PerformanceReport], actor: Actor) -> li
         )
         revision.full_clean(exclude=["report"], validate_unique=False, validate_constraints=False)
         revisions_made.append(revision)
-        published_data.append(data)
     ReportRevision.objects.bulk_create(revisions_made, batch_size=200)
-    legends = overview.legends_of({r.department.jurisdiction_id for r in reports})
-    RevisionTally.objects.bulk_create(
-        [
-            tallies.tally_of(
-                revision.pk,
-                data,
-                legends.get(revision.report.department.jurisdiction_id) or Legend(),
-            )
-            for revision, data in zip(revisions_made, published_data, strict=True)
-        ],
-        batch_size=500,
-    )
     if revisions_made:
         page_cache.bump(PUBLISHED_PAGES)
     AuditEntry.objects.bulk_create(
@@ -1195,37 +1175,3 @@ def measure_actuals_apply(
         measure_update(measure=measure, data=data, actor=actor, action="update_from_submission")
         written.append(measure)
     return ActualsApplied(written=written, kept=kept, locked_by=lock)
-
-
-def revision_tallies_refresh() -> int:
-    """Count again, under the legend now in force, the last revision of every published report
-    that has no tally or one counted under another legend (revisions published before
-    tallies were kept, or a jurisdiction that changed its legend; decision 0087). Runs after
-    migrations, as the system: a tally is derived from what was published, so it is not
-    audited. Returns how many were counted; a second run counts none."""
-    revisions_of_published = (
-        ReportRevision.objects.filter(report__status=ReportStatus.PUBLISHED)
-        .order_by("report_id", "-number")
-        .values_list(
-            "pk",
-            "report_id",
-            "report__department__jurisdiction_id",
-            "tally__green_at",
-            "tally__yellow_at",
-        )
-    )
-    last: dict[int, tuple[int, int, Decimal | None, Decimal | None]] = {}
-    for pk, report_id, jurisdiction_id, green_at, yellow_at in revisions_of_published:
-        last.setdefault(report_id, (pk, jurisdiction_id, green_at, yellow_at))
-    legends = overview.legends_of({row[1] for row in last.values()})
-    stale: dict[int, Legend] = {}
-    for revision_id, jurisdiction, kept_green, kept_yellow in last.values():
-        legend = legends.get(jurisdiction) or Legend()
-        if (kept_green, kept_yellow) != (legend.green_at, legend.yellow_at):
-            stale[revision_id] = legend
-    rows = ReportRevision.objects.filter(pk__in=stale).values_list("pk", "data")
-    for pk, raw in rows.iterator(chunk_size=100):
-        with transaction.atomic():
-            RevisionTally.objects.filter(revision_id=pk).delete()
-            tallies.tally_of(pk, revisions.load(raw), stale[pk]).save(force_insert=True)
-    return len(stale)
