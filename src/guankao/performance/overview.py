@@ -656,7 +656,20 @@ def _reports_of_year(roc_year: int) -> Any:
     return (
         PerformanceReport.objects.filter(year=from_roc_year(roc_year))
         .select_related("department__jurisdiction")
-        .defer("preface", "code_footnote", "self_managed_text", "correction_reason")
+        # Only what the lines and their pages read: the national view builds 440 of each.
+        .only(
+            "department_id",
+            "year",
+            "title",
+            "status",
+            "department__slug",
+            "department__name",
+            "department__label",
+            "department__jurisdiction_id",
+            "department__parent_id",
+            "department__jurisdiction__slug",
+            "department__jurisdiction__name",
+        )
         .order_by("department__jurisdiction__slug", "department__label")
     )
 
