@@ -18,15 +18,18 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from copy import copy
 from pathlib import Path
 from typing import Any
 
+import django.test.client
 import pytest
 from _pytest.mark.expression import Expression
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+from django.test.utils import ContextList
 from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import blocking_manager_key
 
@@ -37,6 +40,27 @@ from tests import db_template
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the live
 # server fixtures are still synchronous and safe there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+
+
+def _store_rendered_templates(
+    store: dict[str, Any], signal: Any, sender: Any, template: Any, context: Any, **kwargs: Any
+) -> None:
+    """Django's test client copies the context of every template it sees rendered, includes
+    too: pages that include a template per row copied tens of thousands of contexts, most of
+    the time of their tests. This keeps every template in ``response.templates`` but copies a
+    context only the first time it is rendered, so ``response.context`` holds each template
+    rendered on its own (the view's page, a mail) as it was when that template began, and not
+    what an ``{% include ... with %}`` pushed onto it (decision 0086)."""
+    store.setdefault("templates", []).append(template)
+    seen = store.setdefault("contexts seen", set())
+    if id(context) in seen:
+        return
+    seen.add(id(context))
+    store.setdefault("context", ContextList()).append(copy(context))
+
+
+# The client looks the function up each request. (Not in the stubs, hence the ignore.)
+django.test.client.store_rendered_templates = _store_rendered_templates  # type: ignore[attr-defined]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
