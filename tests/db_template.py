@@ -59,16 +59,20 @@ class Template:
             connection.close()
             settings.DATABASES[connection.alias]["NAME"] = name
             connection.settings_dict["NAME"] = name
-            connection.ensure_connection()
-            source = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-            try:
-                source.backup(connection.connection)
-            finally:
-                source.close()
+            self.copy_in()
             self.restored = True
             return name
 
         creation.create_test_db = create_test_db
+
+    def copy_in(self) -> None:
+        """Replace the whole test database with the saved copy (which must exist)."""
+        connection.ensure_connection()
+        source = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            source.backup(connection.connection)
+        finally:
+            source.close()
 
     def save(self) -> None:
         """Write the current test database to the file, atomically: two workers may both have
