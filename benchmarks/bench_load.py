@@ -6,11 +6,13 @@ Starts ``gunicorn -c python:guankao.gunicorn_conf`` (2 workers × 4 threads, as 
 for ``SECONDS`` seconds per target at 10 and at 50 connections: a static file, the directory
 home, a search, the published report page and its PDF (anonymous readers, from the page cache
 of decision 0085), the signed-in dashboard and an API list. Then the public targets once more
-with the page cache off (``PAGE_CACHE=false``), for comparison.
+with the page cache off (``PAGE_CACHE=false``), for comparison, and with workers not recycled.
 
 Every target is checked first (200, and the dashboard shows the coordinator signed in), and a
 Lua script counts every response that is not 200 as an error; socket errors are wrk's own.
 Nothing but wrk and the project is needed: ``.venv/bin/python benchmarks/run.py load``.
+``LOAD_SECONDS`` (10) changes the time per target. A third run repeats the public targets with
+workers never recycled (``GUNICORN_MAX_REQUESTS`` 1,000,000), to show what recycling costs.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ GUANKAO = ROOT / ".venv" / "bin" / "guankao"
 PORT = 8767
 HOST = "127.0.0.1"  # loopback only
 SECONDS = int(os.environ.get("LOAD_SECONDS", "10"))
+NEVER_RECYCLED = 1_000_000
 SLICES = 5  # each target's seconds, in this many runs taken in turn with the others
 CONNECTIONS = (10, 50)
 WRK_THREADS = 2
@@ -300,13 +303,19 @@ def _measure(
     connections: tuple[int, ...],
     headers: dict[str, str],
     page_cache: bool,
-) -> list[Result]:
+    max_requests: int | None = None,
+) -> tuple[list[Result], int]:
     """Each target in ``SLICES`` short runs, in turn with the others: a burst of load from the
-    other helpers on this shared machine then falls on every target alike."""
+    other helpers on this shared machine then falls on every target alike. Also returns how
+    many workers gunicorn recycled meanwhile (``max_requests``)."""
     script = folder / "count.lua"
     script.write_text(LUA, encoding="utf-8")
     results = []
-    with Server({**env, "PAGE_CACHE": str(page_cache).lower()}, folder / "gunicorn.log"):
+    log = folder / "gunicorn.log"
+    server_env = {**env, "PAGE_CACHE": str(page_cache).lower()}
+    if max_requests is not None:
+        server_env["GUNICORN_MAX_REQUESTS"] = str(max_requests)
+    with Server(server_env, log):
         for target in targets:
             _check(target, headers, page_cache)
         for count in connections:
@@ -316,7 +325,7 @@ def _measure(
                     slices[target.name].append(_wrk(target, count, headers, script))
                     time.sleep(0.5)  # let the last connections close
             results += [Result(t, count, tuple(slices[t.name])) for t in targets]
-    return results
+    return results, log.read_text(encoding="utf-8").count("Autorestarting worker")
 
 
 def _rows(results: list[Result]) -> list[str]:
@@ -358,11 +367,14 @@ def run() -> str:
     headers = _credentials(env)
     load_before = _load()
     targets = _targets(_static_path(folder))
-    cached = _measure(env, folder, targets, CONNECTIONS, headers, page_cache=True)
+    cached, recycled = _measure(env, folder, targets, CONNECTIONS, headers, page_cache=True)
     plain = [targets[0], *(t for t in targets if t.public)]
-    uncached = _measure(env, folder, plain, (10,), headers, page_cache=False)
+    uncached, recycled_uncached = _measure(env, folder, plain, (10,), headers, page_cache=False)
+    kept, _ = _measure(
+        env, folder, plain, CONNECTIONS, headers, page_cache=True, max_requests=NEVER_RECYCLED
+    )
     load_after = _load()
-    failures = [r for r in cached + uncached if r.not_ok or r.socket_errors]
+    failures = [r for r in cached + uncached + kept if r.not_ok or r.socket_errors]
     shutil.rmtree(folder, ignore_errors=True)
     now = datetime.datetime.now(datetime.UTC)
     head = "| target | connections | requests | req/s | p50 ms | p95 ms | p99 ms | not 200 | socket errors | vs static |"
@@ -386,11 +398,26 @@ def run() -> str:
         rule,
         *_rows(cached),
         "",
+        f"gunicorn recycled a worker {recycled} times during these runs (`max_requests` 5,000 "
+        "± 2,500 a worker, as shipped): a new worker starts with empty caches, and the first "
+        "directory page it answers builds the directory (about a second, its other threads "
+        "waiting on the same lock), which is most of the directory pages' tail. Cached answers "
+        "fill the request count ten times faster than rendered ones.",
+        "",
         "The same public targets with the page cache off (`PAGE_CACHE=false`), 10 connections:",
         "",
         head,
         rule,
         *_rows(uncached),
+        "",
+        f"(workers recycled: {recycled_uncached})",
+        "",
+        "The public targets with the page cache on and workers never recycled "
+        f"(`GUNICORN_MAX_REQUESTS={NEVER_RECYCLED}`), 10 and 50 connections:",
+        "",
+        head,
+        rule,
+        *_rows(kept),
     ]
     if failures:
         lines += ["", f"**{len(failures)} runs had errors** (see the not 200 and socket columns)."]
