@@ -19,7 +19,6 @@ from guankao.core.models import Jurisdiction
 from guankao.core.page_cache import not_cached, published_page
 from guankao.directory import hotlines
 from guankao.directory.forms import SearchForm
-from guankao.directory.search import invalidation
 from guankao.directory.languages import BY_CODE, LANGUAGES, SOURCE, normalise_language
 from guankao.directory.presenters import (
     agency_view,
@@ -29,6 +28,7 @@ from guankao.directory.presenters import (
     task_view,
     walk_in_centres,
 )
+from guankao.directory.search import invalidation
 from guankao.directory.services import unanswered_record
 from guankao.directory.snapshot import Directory, get_directory
 from guankao.divisions.models import TableStatus
