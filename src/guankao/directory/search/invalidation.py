@@ -14,18 +14,14 @@ and the next committed change must not land on that same value and make the cach
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from guankao.core import page_cache
 from guankao.core.models import CacheGeneration
 
 NAME = "directory"
-# 2**31 steps of at most 2**31 stay below 2**62, inside a PostgreSQL bigint.
-_MAX_STEP = 2**31
 
 
 def generation() -> int:
@@ -35,19 +31,12 @@ def generation() -> int:
 
 
 def bump(**kwargs: Any) -> None:
-    """Mark every cached directory, in every process, as stale."""
+    """Mark every cached directory, in every process, as stale (``core.page_cache.bump``)."""
     if kwargs.get("raw"):
         return  # a fixture being loaded (a restore) brings its own generation row
     if kwargs.get("action", "post_").startswith("pre_"):
         return  # m2m_changed says each change twice; count the one after it
-    step = 1 + secrets.randbelow(_MAX_STEP)
-    if CacheGeneration.objects.filter(name=NAME).update(value=F("value") + step):
-        return
-    try:
-        with transaction.atomic():  # a savepoint: another process may create the row first
-            CacheGeneration.objects.create(name=NAME, value=step)
-    except IntegrityError:
-        CacheGeneration.objects.filter(name=NAME).update(value=F("value") + step)
+    page_cache.bump(NAME)
 
 
 def connect() -> None:
