@@ -101,7 +101,7 @@ def test_a_refused_attachment_keeps_the_reporters_text(
         page.set_input_files(f"#id_t{entries[0]}-new_files", [str(bad), str(good)])
         page.get_by_role("button", name="儲存草稿").click()
         page.wait_for_selector("#error-summary")
-        assert page.evaluate("document.activeElement.id") == "error-summary"
+        page.wait_for_function("document.activeElement.id === 'error-summary'")
         summary = page.locator("#error-summary")
         assert summary.locator("h2").inner_text() == "有 2 個問題需要處理"
         lines = summary.locator("li").all_inner_texts()

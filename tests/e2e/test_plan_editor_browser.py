@@ -85,7 +85,7 @@ def test_two_rows_edited_are_both_kept(editor_site: str, phone_page: Any) -> Non
     assert summary.get_by_role("link").all_inner_texts() == [
         "衡量標準 8.5.1，實際值：實際值不可為負數。"
     ]
-    assert phone_page.evaluate("document.activeElement.id") == "error-summary"
+    phone_page.wait_for_function("document.activeElement.id === 'error-summary'")
     phone_page.locator(f"tr[data-row='p{plan.pk}'] input[name$='executed_thousands']").wait_for()
     assert phone_page.input_value(f"#id_p{plan.pk}-executed_thousands") == "23456"
     assert phone_page.input_value(f"#id_m{measure.pk}-actual") == "-1"
