@@ -6,7 +6,9 @@ The country is ``guankao demo --national`` (22 jurisdictions × 10 years × 20 d
 shared 2-core machine). Databases: ``BENCH_NATIONAL_SQLITE`` (default ``var/national.sqlite3``)
 and ``BENCH_NATIONAL_POSTGRES`` (a ``postgres://`` URL; PostgreSQL is left out without it). Each
 database is measured in its own process (Django's settings name one database), through Django's
-test client: the whole view, template included, without the network.
+test client: the whole view, template included, without the network, in a process prepared as
+gunicorn's master prepares each worker (``guankao.site.warm.prepare_process``: templates,
+URLconf and directories loaded, then frozen for the garbage collector).
 
 Usage: ``.venv/bin/python benchmarks/run.py overview`` or
 ``.venv/bin/python benchmarks/bench_overview.py --measure DATABASE_URL`` (prints JSON).
@@ -61,6 +63,10 @@ def _measure(database_url: str) -> dict[str, object]:
     from guankao.performance.models import PerformanceReport
 
     setup_test_environment()  # allows the test client's host; DEBUG stays off
+    from guankao.site.warm import prepare_process
+
+    # As gunicorn's master prepares each worker before forking it (gunicorn_conf.pre_fork).
+    prepare_process()
     client = Client()
     from guankao.cycles.models import MeasureEntry
     from guankao.performance.models import Measure
