@@ -36,6 +36,9 @@ KEELUNG = "/directory/keelung/"
 @pytest.fixture
 def cache_on(settings: Any) -> Iterator[None]:
     settings.GUANKAO_PAGE_CACHE = True
+    # The directory's pages are cached per minute of the clock: a test that asks twice must not
+    # straddle a minute's turn (the test that moves the clock sets it itself).
+    settings.GUANKAO_DIRECTORY_NOW = "2026-12-02T10:00:00"
     page_cache.clear()
     yield
     page_cache.clear()
