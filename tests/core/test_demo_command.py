@@ -20,6 +20,7 @@ def row_counts() -> dict[str, int]:
     }
 
 
+@pytest.mark.slow  # it loads the whole demo twice, seconds; `make test` runs it
 def test_demo_twice_leaves_the_same_rows() -> None:
     call_command("demo", stdout=StringIO())
     before = row_counts()
@@ -34,6 +35,7 @@ def test_demo_twice_leaves_the_same_rows() -> None:
     assert "demo-coordinator / " in out.getvalue()
 
 
+@pytest.mark.slow  # it loads the whole demo twice, seconds; `make test` runs it
 def test_demo_second_run_writes_no_audit_entries() -> None:
     from guankao.core.models import AuditEntry
 

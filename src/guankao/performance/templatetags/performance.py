@@ -6,6 +6,8 @@ import datetime
 from decimal import Decimal
 
 from django import template
+from django.forms import BoundField
+from django.utils.html import format_html
 from django.utils import timezone
 
 from guankao.performance import rules
@@ -44,3 +46,13 @@ def roc_date(value: datetime.date | datetime.datetime | None) -> str:
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date()
     return format_roc_date(value)
+
+
+@register.simple_tag
+def field(bound_field: BoundField) -> str:
+    """An editor cell: the field's widget, then its errors when it has any. The plan editor
+    shows about a thousand fields; an ``{% include %}`` per cell and an empty error list rendered
+    through a template for each took about half of the page's time."""
+    if bound_field.errors:
+        return format_html("{}{}", bound_field, bound_field.errors)
+    return format_html("{}", bound_field)
