@@ -1,4 +1,5 @@
-"""Template filters that write numbers the official way (``8,165``, ``2萬 8,058``, ``98%``)."""
+"""Template filters and tags that write numbers the official way (``8,165``, ``2萬 8,058``, ``98%``)
+and the plan editor's cells."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from decimal import Decimal
 
 from django import template
 from django.forms import BoundField
-from django.utils.html import format_html
 from django.utils import timezone
+from django.utils.html import format_html
 
 from guankao.performance import rules
 from guankao.performance.report_model import plain_number
