@@ -8,8 +8,9 @@ while read -r package; do
     case "$package" in ''|'#'*) continue ;; esac
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done < debian-packages.txt
-# python3-venv only matters when the interpreter cannot make a venv by itself (pyenv builds can).
-if python3 -c "import ensurepip, venv" 2>/dev/null; then
+# python3-venv only matters when the interpreter the Makefile chose (PYTHON) cannot make a venv
+# by itself (pyenv builds can; Debian's python3.11 needs the package).
+if "${PYTHON:-python3}" -c "import ensurepip, venv" 2>/dev/null; then
     missing=("${missing[@]/python3-venv}")
 fi
 packages=$(printf '%s ' "${missing[@]}" | xargs)
