@@ -5,7 +5,7 @@ in the next period until it is closed, the audit trail, the scope and the query 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -37,6 +37,7 @@ from guankao.performance.models import LightLegend, Measure, MeasureKind
 from guankao.performance.report_model import MeasureData
 from guankao.performance.scorecard import Legend, Light
 from guankao.tw import Period
+from tests.conftest import rolled_back_at_the_end
 
 ClientFor = Callable[[str | None], Client]
 
@@ -207,9 +208,8 @@ def report(
     return submission
 
 
-@pytest.fixture
-def cycle(db: None) -> Cycle:
-    social = Agency.objects.get(slug="hsinchu-social")
+def _grant_roles() -> None:
+    """A coordinator of 新竹市 and a reporter of its 社會處."""
     coordinator = User.objects.create_user("ew-coordinator", password="x" * 12)
     membership_grant(
         user=coordinator,
@@ -218,31 +218,61 @@ def cycle(db: None) -> Cycle:
         actor=None,
     )
     reporter = User.objects.create_user("ew-reporter", password="x" * 12)
-    membership_grant(user=reporter, role=Role.REPORTER, agency=social, actor=None)
+    membership_grant(
+        user=reporter,
+        role=Role.REPORTER,
+        agency=Agency.objects.get(slug="hsinchu-social"),
+        actor=None,
+    )
+
+
+def _read_cycle() -> Cycle:
+    """The cycle's people and measures, read afresh (no instance is kept across tests)."""
+    social = Agency.objects.get(slug="hsinchu-social")
     measures = Measure.objects.filter(
         indicator__plan__department=social, indicator__plan__year=2019
     )
     return Cycle(
         social=social,
-        coordinator=coordinator,
-        reporter=reporter,
+        coordinator=User.objects.get(username="ew-coordinator"),
+        reporter=User.objects.get(username="ew-reporter"),
         red=measures.get(indicator__plan__number=14, indicator__number=1),
         yellow=measures.get(indicator__plan__number=10, indicator__number=1, position=1),
     )
 
 
 @pytest.fixture
-def q2(cycle: Cycle) -> ReportingPeriod:
+def fresh_cycle(db: None) -> Cycle:
+    """The people, with no period opened yet."""
+    _grant_roles()
+    return _read_cycle()
+
+
+@pytest.fixture(scope="module")
+def q2_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """108Q2 sent by the department: 十四.1 at 25% (→ 50%, red), 十.1 at 140 of 320 (43.75% →
-    87.5%, yellow), everything else on track (half of the target at mid-year)."""
-    period = open_period("108Q2")
-    report(
-        period,
-        cycle.reporter,
-        share=Decimal("0.5"),
-        overrides={cycle.red.pk: Decimal(1450), cycle.yellow.pk: Decimal(140)},
-    )
-    return period
+    87.5%, yellow), everything else on track (half of the target at mid-year). Made once for
+    the module and rolled back at its end; each test's own writes are undone by its ``db``."""
+    with rolled_back_at_the_end(django_db_blocker):
+        _grant_roles()
+        cycle = _read_cycle()
+        report(
+            open_period("108Q2"),
+            cycle.reporter,
+            share=Decimal("0.5"),
+            overrides={cycle.red.pk: Decimal(1450), cycle.yellow.pk: Decimal(140)},
+        )
+        yield
+
+
+@pytest.fixture
+def cycle(q2_once: None, db: None) -> Cycle:
+    return _read_cycle()
+
+
+@pytest.fixture
+def q2(q2_once: None, db: None) -> ReportingPeriod:
+    return ReportingPeriod.objects.get(department__slug="hsinchu-social", code="108Q2")
 
 
 def rows_of(client: Client, period: ReportingPeriod) -> dict[str, str]:
@@ -286,10 +316,12 @@ def test_the_list_shows_only_measures_predicted_red_or_yellow(
     )
 
 
-def test_figures_still_in_draft_are_not_projected(cycle: Cycle, client_for: ClientFor) -> None:
+def test_figures_still_in_draft_are_not_projected(
+    fresh_cycle: Cycle, client_for: ClientFor
+) -> None:
     period = open_period("108Q2")
     report(
-        period, cycle.reporter, share=Decimal("0.1"), overrides={}, submit=False
+        period, fresh_cycle.reporter, share=Decimal("0.1"), overrides={}, submit=False
     )  # far behind, but not sent
     warning = selectors.early_warning(period)
     assert {r.projection.light for r in warning.rows} == {Light.WHITE}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -35,6 +37,7 @@ from guankao.divisions.models import DivisionTable
 from guankao.divisions.services import division_table_copy
 from guankao.performance.models import Measure
 from guankao.tw import YearMonth
+from tests.conftest import rolled_back_at_the_end
 from tests.cycles.conftest import Demo, complete_tasks, fill_and_submit
 from tests.performance.factories import open_correction
 
@@ -292,34 +295,56 @@ def _run(transition: Transition, submission: Submission, demo: Demo) -> Submissi
     )
 
 
-@pytest.mark.parametrize("transition", list(Transition))
-@pytest.mark.parametrize("status", list(SubmissionStatus))
-def test_every_transition_from_every_status(
-    status: SubmissionStatus, transition: Transition, demo: Demo
-) -> None:
-    submission = _submission_in(status, demo)
-    if status == SubmissionStatus.DRAFT and transition == Transition.SUBMIT:
-        services.submission_save_draft(
-            submission=submission_whole(submission.pk),
-            expected_version=submission.version,
-            tasks=complete_tasks(submission_whole(submission.pk)),
-            actor=demo.user("demo-reporter-police"),
-        )
-    rule = TRANSITIONS.row(transition)
-    audit = AuditEntry.objects.count()
-    if status in rule.sources:
-        after = _run(transition, submission, demo)
-        assert after.status == rule.target
-        assert Submission.objects.get(pk=submission.pk).status == rule.target
-        entry = AuditEntry.objects.filter(action=transition.value).latest("pk")
-        assert entry.before == {"status": status.value}
-        assert entry.after is not None and entry.after["status"] == rule.target
-    else:
-        with pytest.raises(InvalidTransition) as refused:
-            _run(transition, submission, demo)
-        assert f"這份填報目前為「{status.label}」" in str(refused.value)
-        assert Submission.objects.get(pk=submission.pk).status == status
-        assert AuditEntry.objects.count() == audit
+@pytest.fixture(scope="class")
+def police_in_status_once(
+    request: pytest.FixtureRequest,
+    cycles_demo_once: list[tuple[str, str, str]],
+    django_db_blocker: Any,
+) -> Iterator[SubmissionStatus]:
+    """The 警察局 submission put in status ``request.param`` once for all the cases of a class
+    that need it (as the role matrix does), rolled back when they are done; each case's own
+    writes are undone after it by its ``db`` transaction."""
+    status = SubmissionStatus(request.param)
+    with rolled_back_at_the_end(django_db_blocker):
+        period = ReportingPeriod.objects.get(jurisdiction__slug="keelung", code="113H1")
+        _submission_in(status, Demo(period=period, credentials=list(cycles_demo_once)))
+        yield status
+
+
+class TestEveryTransitionFromEveryStatus:
+    @pytest.mark.parametrize("transition", list(Transition))
+    # Class scope: the cases of one status run one after another on the state made once.
+    @pytest.mark.parametrize(
+        "police_in_status_once", list(SubmissionStatus), indirect=True, scope="class"
+    )
+    def test_every_transition_from_every_status(
+        self, police_in_status_once: SubmissionStatus, transition: Transition, demo: Demo
+    ) -> None:
+        status = police_in_status_once
+        submission = demo.submission(POLICE)
+        assert submission.status == status
+        if status == SubmissionStatus.DRAFT and transition == Transition.SUBMIT:
+            services.submission_save_draft(
+                submission=submission_whole(submission.pk),
+                expected_version=submission.version,
+                tasks=complete_tasks(submission_whole(submission.pk)),
+                actor=demo.user("demo-reporter-police"),
+            )
+        rule = TRANSITIONS.row(transition)
+        audit = AuditEntry.objects.count()
+        if status in rule.sources:
+            after = _run(transition, submission, demo)
+            assert after.status == rule.target
+            assert Submission.objects.get(pk=submission.pk).status == rule.target
+            entry = AuditEntry.objects.filter(action=transition.value).latest("pk")
+            assert entry.before == {"status": status.value}
+            assert entry.after is not None and entry.after["status"] == rule.target
+        else:
+            with pytest.raises(InvalidTransition) as refused:
+                _run(transition, submission, demo)
+            assert f"這份填報目前為「{status.label}」" in str(refused.value)
+            assert Submission.objects.get(pk=submission.pk).status == status
+            assert AuditEntry.objects.count() == audit
 
 
 def test_an_incomplete_submission_cannot_be_sent(demo: Demo) -> None:
@@ -392,40 +417,53 @@ START = {
 }
 
 
-@pytest.mark.parametrize("username", PEOPLE)
-@pytest.mark.parametrize("transition", list(Transition))
-def test_each_row_is_allowed_to_its_action_and_refused_to_the_others(
-    transition: Transition, username: str, demo: Demo
-) -> None:
-    submission = _submission_in(START[transition], demo)
-    if transition == Transition.SUBMIT:
-        whole = submission_whole(submission.pk)
-        services.submission_save_draft(
-            submission=whole,
-            expected_version=whole.version,
-            tasks=complete_tasks(whole),
-            actor=None,
-        )
-    row = TRANSITIONS.row(transition)
-    actor = demo.user(username)
-    before = (AuditEntry.objects.count(), Submission.objects.get(pk=submission.pk).version)
-    if can(actor, row.action, submission):
-        services.submission_transition(
-            submission=submission, transition=transition, reason="請修正。", actor=actor
-        )
-        assert Submission.objects.get(pk=submission.pk).status == row.target
-    else:
-        with pytest.raises(NotPermitted, match="您的角色沒有"):
+class TestEachRowIsAllowedToItsAction:
+    @pytest.mark.parametrize("username", PEOPLE)
+    @pytest.mark.parametrize(
+        ("transition", "police_in_status_once"),
+        [(t, START[t]) for t in Transition],
+        ids=[t.value for t in Transition],
+        indirect=["police_in_status_once"],
+        scope="class",
+    )
+    def test_each_row_is_allowed_to_its_action_and_refused_to_the_others(
+        self,
+        transition: Transition,
+        police_in_status_once: SubmissionStatus,
+        username: str,
+        demo: Demo,
+    ) -> None:
+        submission = demo.submission(POLICE)
+        assert submission.status == START[transition] == police_in_status_once
+        if transition == Transition.SUBMIT:
+            whole = submission_whole(submission.pk)
+            services.submission_save_draft(
+                submission=whole,
+                expected_version=whole.version,
+                tasks=complete_tasks(whole),
+                actor=None,
+            )
+        row = TRANSITIONS.row(transition)
+        actor = demo.user(username)
+        before = (AuditEntry.objects.count(), Submission.objects.get(pk=submission.pk).version)
+        if can(actor, row.action, submission):
             services.submission_transition(
                 submission=submission, transition=transition, reason="請修正。", actor=actor
             )
-        after = (AuditEntry.objects.count(), Submission.objects.get(pk=submission.pk).version)
-        assert after == before
-    # Who may is the matrix's answer: the agency's own reporter submits, the coordinator decides.
-    assert can(actor, row.action, submission) == (
-        username == ("demo-reporter-police" if transition == Transition.SUBMIT
-                     else "demo-coordinator")
-    )  # fmt: skip
+            assert Submission.objects.get(pk=submission.pk).status == row.target
+        else:
+            with pytest.raises(NotPermitted, match="您的角色沒有"):
+                services.submission_transition(
+                    submission=submission, transition=transition, reason="請修正。", actor=actor
+                )
+            after = (AuditEntry.objects.count(), Submission.objects.get(pk=submission.pk).version)
+            assert after == before
+        # Who may is the matrix's answer: the agency's own reporter submits, the coordinator
+        # decides.
+        assert can(actor, row.action, submission) == (
+            username == ("demo-reporter-police" if transition == Transition.SUBMIT
+                         else "demo-coordinator")
+        )  # fmt: skip
 
 
 @pytest.mark.parametrize("transition", [Transition.RETURN, Transition.REOPEN])

@@ -6,6 +6,8 @@ second run writes nothing."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -16,14 +18,23 @@ from guankao.performance.models import Measure
 from guankao.performance.scorecard import Light
 from guankao.performance.synthetic import Sizes, departments_of
 from guankao.site.demo import load_national
+from tests.conftest import rolled_back_at_the_end
 
 pytestmark = pytest.mark.django_db
 
 TINY = Sizes(jurisdictions=2, years=2, departments=3, plans=4, indicators=4)
 
 
-def test_each_department_reports_two_quarters_of_its_last_year() -> None:
-    load_national(sizes=TINY, actor=None)
+@pytest.fixture(scope="module")
+def tiny_country_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The tiny country loaded once for the module (about a second each time), rolled back at
+    its end; each test's own writes are undone by its ``db`` transaction."""
+    with rolled_back_at_the_end(django_db_blocker):
+        load_national(sizes=TINY, actor=None)
+        yield
+
+
+def test_each_department_reports_two_quarters_of_its_last_year(tiny_country_once: None) -> None:
     departments = departments_of(TINY)
     assert len(departments) == 6
     periods = ReportingPeriod.objects.filter(department__in=departments)
@@ -56,8 +67,7 @@ def test_each_department_reports_two_quarters_of_its_last_year() -> None:
         assert 0 < share <= (1 if q1 else 2) * 0.5 * 1.4, (entry.measure, share)
 
 
-def test_the_early_warning_of_the_country_projects_every_light() -> None:
-    load_national(sizes=TINY, actor=None)
+def test_the_early_warning_of_the_country_projects_every_light(tiny_country_once: None) -> None:
     lights: Counter[Light] = Counter()
     for period in ReportingPeriod.objects.filter(code="113Q2").select_related("department"):
         warning = selectors.early_warning(period)
@@ -67,8 +77,7 @@ def test_the_early_warning_of_the_country_projects_every_light() -> None:
     assert lights[Light.YELLOW] > 0
 
 
-def test_a_second_run_writes_nothing() -> None:
-    load_national(sizes=TINY, actor=None)
+def test_a_second_run_writes_nothing(tiny_country_once: None) -> None:
     before = AuditEntry.objects.count(), MeasureEntry.objects.count()
     load_national(sizes=TINY, actor=None)
     assert (AuditEntry.objects.count(), MeasureEntry.objects.count()) == before
