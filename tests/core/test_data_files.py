@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+from guankao.core.datafile import load_yaml
 from guankao.core.exceptions import DataFileError
 from guankao.core.models import AuditEntry
 from guankao.divisions.datafile import load_division_file
@@ -27,10 +28,10 @@ HSINCHU = "hsinchu-social-performance-108.yaml"
 
 
 def broken_copy(tmp_path: Path, name: str, change: Callable[[dict[str, Any]], None]) -> Path:
-    data = yaml.safe_load((SEEDS / name).read_text(encoding="utf-8"))
+    data = load_yaml((SEEDS / name).read_text(encoding="utf-8"))
     change(data)
     path = tmp_path / name
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True), encoding="utf-8")
     return path
 
 

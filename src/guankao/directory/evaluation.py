@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-import yaml
-
+from guankao.core.datafile import load_yaml
 from guankao.directory.languages import BY_CODE
 from guankao.directory.snapshot import Directory
 
@@ -78,7 +77,7 @@ class LanguageScore:
 
 def load_questions(path: Path = QUERIES_FILE) -> list[Question]:
     """The query set, with agency aliases resolved to the names the table writes."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     aliases: dict[str, str] = data.get("aliases", {})
     questions: list[Question] = []
     for language, items in data["queries"].items():

@@ -11,9 +11,16 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guankao.core.models import Jurisdiction
+from guankao.core.models import AuditEntry, Jurisdiction
 from guankao.core.permissions import Action, can, ensure_can
-from guankao.core.services import Actor, audit_record, model_update, snapshot
+from guankao.core.services import (
+    Actor,
+    audit_entry,
+    audit_record,
+    check_new,
+    model_update,
+    snapshot,
+)
 from guankao.directory.exceptions import TranslationError
 from guankao.directory.languages import BY_CODE
 from guankao.directory.models import (
@@ -48,7 +55,7 @@ def translations_carry_over(
             "source", "language"
         )
     )
-    created: list[ContentTranslation] = []
+    copies: list[tuple[ContentTranslation, str, str]] = []  # (copy, old text, old status)
     for old, new in changes:
         for row in by_old.get(old, []):
             if (new, row.language) in taken:
@@ -64,16 +71,24 @@ def translations_carry_over(
                 reviewed_by=row.reviewed_by,
                 reviewed_at=row.reviewed_at,
             )
-            copy.full_clean()
-            copy.save()
-            audit_record(
+            # Uniqueness is ``taken``'s; the database's constraints stand behind the rest.
+            check_new(copy, related=["reviewed_by"])
+            copies.append((copy, old, row.status))
+    # In bulk: a new table version can outdate hundreds of translations (one query and one
+    # audit entry saved each took seconds).
+    created = ContentTranslation.objects.bulk_create([copy for copy, _old, _status in copies])
+    AuditEntry.objects.bulk_create(
+        [
+            audit_entry(
                 actor=actor,
                 action="outdate",
                 obj=copy,
-                before={"source": old, "status": row.status},
+                before={"source": old, "status": status},
                 after=snapshot(copy, ["kind", "language", "status"]),
             )
-            created.append(copy)
+            for copy, old, status in copies
+        ]
+    )
     return created
 
 

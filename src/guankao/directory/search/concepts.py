@@ -32,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from guankao.core.datafile import load_yaml
 from guankao.core.exceptions import DataFileError
 from guankao.directory.search.analysis import HAN, NO_SPACE, fold, words
 
@@ -223,7 +224,7 @@ def _by_language(path: Path, record: str, field: str, value: Any) -> list[str]:
 def parse_phrase_file(path: Path) -> ConceptTable:
     """Read the phrase table; raises ``DataFileError`` naming the record and field at fault."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise DataFileError(file=path.name, record="-", field="-", message=str(error)) from None
     if not isinstance(data, dict) or not isinstance(data.get("concepts"), list):
