@@ -242,7 +242,9 @@ def test_the_counts_per_report_equal_the_scorecards_over_the_country(
     seen = dict.fromkeys(Light, 0)
     for year in {r.year for r in reports}:
         of_year = [r for r in reports if r.year == year]
-        counted = overview.tallies_in_sql([r.department_id for r in of_year], year, legends)
+        counted = overview.tallies_in_sql(
+            {r.department_id: r.department.jurisdiction_id for r in of_year}, year, legends
+        )
         for report in of_year:
             legend = legends.get(report.department.jurisdiction_id, Legend())
             expected = overview.tally(selectors.report_data(report), legend)

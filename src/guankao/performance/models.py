@@ -212,6 +212,12 @@ class Measure(models.Model):
     )
     due = models.DateField(_("預定完成日"), null=True, blank=True)
     done = models.DateField(_("實際完成日"), null=True, blank=True)
+    # The plan's year and department, kept by the database itself (migration 0008's triggers,
+    # on every insert and on any change of the indicator or the plan): counting a year's lights
+    # then reads one index instead of joining plans and indicators (decision 0090). No Python
+    # code writes them.
+    plan_year = models.PositiveSmallIntegerField(null=True, editable=False)
+    plan_department_id = models.BigIntegerField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("衡量標準")
@@ -224,7 +230,12 @@ class Measure(models.Model):
                 fields=["indicator"],
                 include=["id", "kind", "target", "actual", "due", "done"],
                 name="measure_lights_by_indicator",
-            )
+            ),
+            models.Index(
+                fields=["plan_year", "plan_department_id"],
+                include=["id", "kind", "target", "actual", "due", "done"],
+                name="measure_lights_by_year",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

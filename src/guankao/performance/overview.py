@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import (
     BigIntegerField,
@@ -146,17 +146,25 @@ def _factor(threshold: Decimal) -> int:
     return 2 * math.ceil(threshold * 10) - 1
 
 
-def _factor_case(legends: dict[int, Legend], attribute: str) -> Case | Value:
-    """The factor of each measure's jurisdiction: its legend's, else the default legend's."""
+def _factor_case(
+    legends: dict[int, Legend], attribute: str, jurisdictions: dict[int, int] | None
+) -> Case | Value:
+    """The factor of each measure's jurisdiction: its legend's, else the default legend's. With
+    ``jurisdictions`` (each department's jurisdiction, by department id) the measure's own copy
+    of its plan's department names it, without a join (decision 0090)."""
     default = Value(_factor(getattr(Legend(), attribute)), output_field=BigIntegerField())
     if not legends:
         return default
+
+    def of(jurisdiction_id: int) -> Q:
+        if jurisdictions is None:
+            return Q(**{_JURISDICTION: jurisdiction_id})
+        departments = sorted(d for d, j in jurisdictions.items() if j == jurisdiction_id)
+        return Q(plan_department_id__in=departments)
+
     return Case(
         *(
-            When(
-                **{_JURISDICTION: jurisdiction_id},
-                then=Value(_factor(getattr(legend, attribute))),
-            )
+            When(of(jurisdiction_id), then=Value(_factor(getattr(legend, attribute))))
             for jurisdiction_id, legend in sorted(legends.items())
         ),
         default=default,
@@ -164,10 +172,17 @@ def _factor_case(legends: dict[int, Legend], attribute: str) -> Case | Value:
     )
 
 
-def light_expression(legends: dict[int, Legend], *, as_of: datetime.date) -> Case:
+def light_expression(
+    legends: dict[int, Legend],
+    *,
+    as_of: datetime.date,
+    jurisdictions: dict[int, int] | None = None,
+) -> Case:
     """``scorecard.light_of`` as a SQL expression over ``Measure`` rows: the light's value
     (``"green"``…) under the legend of the measure's jurisdiction (``legends`` by jurisdiction
-    id, the default legend for the others), milestones judged on ``as_of``."""
+    id, the default legend for the others), milestones judged on ``as_of``. ``jurisdictions``
+    (department id → jurisdiction id, covering the measures' departments) spares the join to
+    the measure's jurisdiction."""
     milestone = Q(kind=MeasureKind.MILESTONE)
     actual, target = _cents("actual"), _cents("target")
     reached = Value(2000) * actual
@@ -190,11 +205,11 @@ def light_expression(legends: dict[int, Legend], *, as_of: datetime.date) -> Cas
             then=light(Light.WHITE),
         ),
         When(
-            GreaterThanOrEqual(reached, _factor_case(legends, "green_at") * target),
+            GreaterThanOrEqual(reached, _factor_case(legends, "green_at", jurisdictions) * target),
             then=light(Light.GREEN),
         ),
         When(
-            GreaterThanOrEqual(reached, _factor_case(legends, "yellow_at") * target),
+            GreaterThanOrEqual(reached, _factor_case(legends, "yellow_at", jurisdictions) * target),
             then=light(Light.YELLOW),
         ),
         default=light(Light.RED),
@@ -213,30 +228,35 @@ Tally = tuple[dict[Light, int], int, int, int]
 
 
 def tallies_in_sql(
-    department_ids: Iterable[int], year: int, legends: dict[int, Legend]
+    jurisdictions: dict[int, int], year: int, legends: dict[int, Legend]
 ) -> dict[int, Tally]:
-    """``tally`` of each department's plans of Gregorian ``year``, counted by the database in
-    one query (a row per department and light, not per measure). A department without
-    measures has no entry."""
-    measures = Measure.objects.filter(
-        indicator__plan__department_id__in=list(department_ids), indicator__plan__year=year
-    )
+    """``tally`` of each department's plans of Gregorian ``year`` (``jurisdictions``: each
+    department's jurisdiction, by department id), counted by the database in one query (a row
+    per department and light, not per measure). A department without measures has no entry.
+
+    The measures are found by their own copies of the plan's year and department
+    (``measure_lights_by_year``, decision 0090), not by joining plans and indicators."""
+    measures = Measure.objects.filter(plan_year=year, plan_department_id__in=sorted(jurisdictions))
+    light = light_expression(legends, as_of=rules.year_end(year), jurisdictions=jurisdictions)
     # Grouped by the light, the light's expression is worked out once per measure; counting
     # each light with its own FILTER worked it out four times (issue 14's national view).
     rows = (
-        measures.annotate(light=light_expression(legends, as_of=rules.year_end(year)))
+        measures.annotate(light=light)
         .order_by()
-        .values("indicator__plan__department_id", "light")
+        .values("plan_department_id", "light")
         .annotate(
             measures=Count("pk"),
             unreviewed=Count("pk", filter=Q(shortfall_review__isnull=True)),
         )
-        .values_list("indicator__plan__department_id", "light", "measures", "unreviewed")
+        .values_list("plan_department_id", "light", "measures", "unreviewed")
     )
     counts: dict[int, dict[Light, int]] = {}
     unreviewed: dict[int, int] = defaultdict(int)
-    for department_id, light, number, without_review in rows:
-        counts.setdefault(department_id, dict.fromkeys(Light, 0))[Light(light)] = number
+    for copied_department, light, number, without_review in rows:
+        department_id = cast(int, copied_department)  # never NULL: filtered on it
+        if department_id not in counts:
+            counts[department_id] = dict.fromkeys(Light, 0)
+        counts[department_id][Light(light)] = number
         if light in (Light.YELLOW, Light.RED):
             unreviewed[department_id] += without_review
     tallies: dict[int, Tally] = {}
@@ -581,7 +601,9 @@ def report_lines(
             sums = {r.pk: summed.get(r.department_id, (0, None)) for r in by_reported}
         by_plans = by_budget + by_reported
         if by_plans:
-            tallied = tallies_in_sql({r.department_id for r in by_plans}, year, legends)
+            tallied = tallies_in_sql(
+                {r.department_id: r.department.jurisdiction_id for r in by_plans}, year, legends
+            )
             empty: Tally = (dict.fromkeys(Light, 0), 0, 0, 0)
             counted = {r.pk: tallied.get(r.department_id, empty) for r in by_plans}
     if from_json:
