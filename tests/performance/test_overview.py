@@ -31,6 +31,7 @@ from guankao.performance.models import (
 )
 from guankao.performance.scorecard import Light
 from guankao.performance.synthetic import Sizes, department_plans, load_country
+from guankao.performance.views.overview import totals_row
 from guankao.tw import format_count
 
 pytestmark = pytest.mark.django_db
@@ -334,3 +335,18 @@ def test_the_views_take_as_many_queries_for_2_or_4_departments_and_2_or_4_years(
         with django_assert_max_num_queries(n):  # type: ignore[operator]
             client.get(url)
     assert max(before) <= 8
+
+
+def test_the_totals_print_their_counts_in_the_official_style() -> None:
+    totals = overview.Totals(reports=308, measures=11109, below_target=3068, unreviewed=1302)
+    totals.counts[Light.GREEN] = 69264
+    row = totals_row(totals)
+    assert (row["reports"], row["measures"], row["below"], row["unreviewed"]) == (
+        "308",
+        "1萬 1,109",
+        "3,068",
+        "1,302",
+    )
+    counts = row["counts"]
+    assert isinstance(counts, list)
+    assert counts[list(Light).index(Light.GREEN)] == "6萬 9,264"

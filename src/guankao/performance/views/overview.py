@@ -52,16 +52,17 @@ def _share(part: int, whole: int) -> str:
 
 
 def totals_row(totals: overview.Totals) -> dict[str, object]:
-    """What a row of totals prints: counts by light, budget (千元), 執行率, shortfalls."""
+    """What a row of totals prints: counts by light, budget (千元), 執行率, shortfalls; the
+    counts in the official style (the country's 11,109 measures print 1萬 1,109)."""
     return {
-        "reports": totals.reports,
-        "measures": totals.measures,
-        "counts": [totals.counts[light] for light in Light],
+        "reports": format_count(totals.reports),
+        "measures": format_count(totals.measures),
+        "counts": [format_count(totals.counts[light]) for light in Light],
         "budget": format_thousands(totals.budget_thousands),
         "execution": _rate(totals.execution),
         "green": _share(totals.counts[Light.GREEN], totals.measures - totals.counts[Light.WHITE]),
-        "below": totals.below_target,
-        "unreviewed": totals.unreviewed,
+        "below": format_count(totals.below_target),
+        "unreviewed": format_count(totals.unreviewed),
     }
 
 
